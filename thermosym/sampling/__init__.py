@@ -1,0 +1,1 @@
+"""Batched samplers and estimators in torch."""

@@ -1,0 +1,1 @@
+"""Symbolic derivation engine (SymPy only; never torch)."""
