@@ -2,6 +2,7 @@
 
 A claim's statement is a SymPy relation where the text is an equation or inequality (:class:`Relation`), and a
 small structured form otherwise: an asymptotic law (:class:`Asymptotic`), a scaling form (:class:`ScalingForm`),
+an extremum principle (:class:`Extremum`),
 a set of named exponents (:class:`ExponentSet`), or prose with the quantities it mentions (:class:`Prose`) for
 heuristics and questions. Every statement can list its SymPy expressions, print itself as text and LaTeX, and be
 rewritten by a substitution (which is how a :class:`Reading` other than *as written* is built).
@@ -10,7 +11,7 @@ rewritten by a substitution (which is how a :class:`Reading` other than *as writ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal, TypeAlias
@@ -49,6 +50,10 @@ def _subs(expr: sympy.Basic, mapping: Substitution) -> sympy.Basic:
     return expr.xreplace(dict(mapping)) if mapping else expr
 
 
+Printer: TypeAlias = Callable[[sympy.Basic], str]
+_TEXT_OPS = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
 @dataclass(frozen=True)
 class Relation:
     """An equation or inequality, held as a SymPy relational (Eq, Ge, Le, Gt, Lt)."""
@@ -78,11 +83,15 @@ class Relation:
     def substitute(self, mapping: Substitution) -> Relation:
         return Relation(type(self.rel)(_subs(self.lhs, mapping), _subs(self.rhs, mapping), evaluate=False))
 
-    def latex(self, **settings: object) -> str:
-        return sympy.latex(self.rel, **settings)
+    def latex(self, printer: Printer = sympy.latex) -> str:
+        return printer(self.rel)
+
+    def text(self, printer: Printer = str) -> str:
+        return f"{printer(self.lhs)} {_TEXT_OPS[self.op]} {printer(self.rhs)}"
 
 
 _ASYMPTOTIC_OPS = {"proportional": r"\propto", "approx": r"\approx", "tends-to": r"\to"}
+_ASYMPTOTIC_TEXT = {"proportional": "∝", "approx": "≈", "tends-to": "→"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ class Asymptotic:
 
     def expressions(self) -> tuple[sympy.Basic, ...]:
         limit = () if self.variable is None else (self.variable, self.point)
-        return (self.lhs, self.rhs, *limit)  # type: ignore[return-value]
+        return (self.lhs, self.rhs, *limit)
 
     def substitute(self, mapping: Substitution) -> Asymptotic:
         return replace(
@@ -118,12 +127,18 @@ class Asymptotic:
             point=None if self.point is None else _subs(self.point, mapping),
         )
 
-    def latex(self, **settings: object) -> str:
-        body = f"{sympy.latex(self.lhs, **settings)} {_ASYMPTOTIC_OPS[self.relation]} {sympy.latex(self.rhs, **settings)}"
+    def latex(self, printer: Printer = sympy.latex) -> str:
+        body = f"{printer(self.lhs)} {_ASYMPTOTIC_OPS[self.relation]} {printer(self.rhs)}"
         if self.variable is None:
             return body
-        limit = rf"{sympy.latex(self.variable, **settings)} \to {sympy.latex(self.point, **settings)}"
+        limit = rf"{printer(self.variable)} \to {printer(self.point)}"
         return rf"{body} \quad \left({limit}\right)"
+
+    def text(self, printer: Printer = str) -> str:
+        body = f"{printer(self.lhs)} {_ASYMPTOTIC_TEXT[self.relation]} {printer(self.rhs)}"
+        if self.variable is None:
+            return body
+        return f"{body} as {printer(self.variable)} → {printer(self.point)}"
 
 
 @dataclass(frozen=True)
@@ -142,9 +157,13 @@ class ScalingForm:
 
     def as_relation(self) -> Relational:
         """The scaling form written out as an equation, with the scaling function applied to its argument."""
-        func = self.function.func if isinstance(self.function, sympy.core.function.AppliedUndef) else None
-        applied = func(self.argument) if func is not None else self.function * self.argument
-        return sympy.Eq(self.lhs, self.variable**self.exponent * applied, evaluate=False)
+        if isinstance(self.function, sympy.core.function.AppliedUndef):
+            head = self.function.func
+        elif isinstance(self.function, sympy.Symbol):
+            head = sympy.Function(self.function.name)
+        else:
+            raise TypeError(f"a scaling function must be a symbol or function, got {self.function!r}")
+        return sympy.Eq(self.lhs, self.variable**self.exponent * head(self.argument), evaluate=False)
 
     def substitute(self, mapping: Substitution) -> ScalingForm:
         return replace(
@@ -156,8 +175,42 @@ class ScalingForm:
             argument=_subs(self.argument, mapping),
         )
 
-    def latex(self, **settings: object) -> str:
-        return sympy.latex(self.as_relation(), **settings)
+    def latex(self, printer: Printer = sympy.latex) -> str:
+        return printer(self.as_relation())
+
+    def text(self, printer: Printer = str) -> str:
+        rel = self.as_relation()
+        return f"{printer(rel.lhs)} = {printer(rel.rhs)}"
+
+
+@dataclass(frozen=True)
+class Extremum:
+    """A statement that ``objective`` is minimal (or maximal), over ``variable`` or over the process that the
+    claim's condition names (``dS/dt`` is minimal at steady state)."""
+
+    objective: sympy.Expr
+    sense: Literal["min", "max"]
+    variable: sympy.Expr | None = None
+    form: Literal["extremum"] = field(default="extremum", init=False)
+
+    def __post_init__(self) -> None:
+        if self.sense not in ("min", "max"):
+            raise ValueError(f"an extremum is 'min' or 'max', not {self.sense!r}")
+
+    def expressions(self) -> tuple[sympy.Basic, ...]:
+        return (self.objective,) if self.variable is None else (self.objective, self.variable)
+
+    def substitute(self, mapping: Substitution) -> Extremum:
+        variable = None if self.variable is None else _subs(self.variable, mapping)
+        return Extremum(_subs(self.objective, mapping), self.sense, variable)
+
+    def latex(self, printer: Printer = sympy.latex) -> str:
+        over = "" if self.variable is None else f"_{{{printer(self.variable)}}}"
+        return rf"{printer(self.objective)} = \{self.sense}{over}"
+
+    def text(self, printer: Printer = str) -> str:
+        over = "" if self.variable is None else f" over {printer(self.variable)}"
+        return f"{printer(self.objective)} is {'minimal' if self.sense == 'min' else 'maximal'}{over}"
 
 
 @dataclass(frozen=True)
@@ -171,17 +224,20 @@ class ExponentSet:
         return self.exponents
 
     def substitute(self, mapping: Substitution) -> ExponentSet:
-        return ExponentSet(tuple(_subs(e, mapping) for e in self.exponents))  # type: ignore[misc]
+        return ExponentSet(tuple(_subs(e, mapping) for e in self.exponents))
 
-    def latex(self, **settings: object) -> str:
-        return ", ".join(sympy.latex(e, **settings) for e in self.exponents)
+    def latex(self, printer: Printer = sympy.latex) -> str:
+        return ", ".join(printer(e) for e in self.exponents)
+
+    def text(self, printer: Printer = str) -> str:
+        return "exponents " + ", ".join(printer(e) for e in self.exponents)
 
 
 @dataclass(frozen=True)
 class Prose:
     """A heuristic or a question: the text, and the expressions it mentions."""
 
-    text: str
+    prose: str
     mentions: tuple[sympy.Basic, ...] = ()
     form: Literal["prose"] = field(default="prose", init=False)
 
@@ -189,15 +245,20 @@ class Prose:
         return self.mentions
 
     def substitute(self, mapping: Substitution) -> Prose:
-        return Prose(self.text, tuple(_subs(m, mapping) for m in self.mentions))
+        return Prose(self.prose, tuple(_subs(m, mapping) for m in self.mentions))
 
-    def latex(self, **settings: object) -> str:
+    def latex(self, printer: Printer = sympy.latex) -> str:
         if not self.mentions:
-            return rf"\text{{{self.text}}}"
-        return ", ".join(sympy.latex(m, **settings) for m in self.mentions)
+            return rf"\text{{{self.prose}}}"
+        return ", ".join(printer(m) for m in self.mentions)
+
+    def text(self, printer: Printer = str) -> str:
+        if not self.mentions:
+            return self.prose
+        return f"{self.prose} [{', '.join(printer(m) for m in self.mentions)}]"
 
 
-Statement: TypeAlias = Relation | Asymptotic | ScalingForm | ExponentSet | Prose
+Statement: TypeAlias = Relation | Asymptotic | ScalingForm | Extremum | ExponentSet | Prose
 
 
 def statement_symbols(statement: Statement) -> set[sympy.Basic]:

@@ -82,6 +82,7 @@ class Quantity:
 
     ``arguments`` names the quantities a function-like quantity is applied to (``p(θ)``); an empty tuple means the
     quantity is a plain symbol. ``governs`` is, for an exponent, the kind of quantity the text says it governs.
+    ``given`` marks an input of the theory (the loss L(θ), a distribution p(θ)) that needs no defining claim.
     """
 
     key: str
@@ -94,6 +95,7 @@ class Quantity:
     arguments: tuple[str, ...] = ()
     governs: Kind | None = None
     positive: bool = False
+    given: bool = False
     sym: sympy.Symbol = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,3 @@
+from thermosym.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The ``thermosym`` command line.
+
+``check`` stays symbolic (no torch import) so that it answers in seconds; the numerical commands import their
+layers only when they run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from thermosym.errors import ThermosymError
+
+app = typer.Typer(
+    name="thermosym",
+    help="Encode, derive, check and validate 'thermodynamics of learning' claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+FilesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Claim files (TOML) to load beside the built-in documents.", show_default=False),
+]
+NoBuiltin = Annotated[bool, typer.Option("--no-builtin", help="Do not load the built-in documents.")]
+
+
+def _report_errors(errors: list) -> None:
+    for e in errors:
+        err_console.print(f"[red]error[/red] {escape(str(e))}", soft_wrap=True)
+
+
+def _command_line() -> str:
+    return " ".join(["thermosym", *sys.argv[1:]])
+
+
+@app.command()
+def check(
+    files: FilesArg = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the results JSON here.")] = None,
+    no_builtin: NoBuiltin = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Load claims, derive, run the consistency checks (symbolic only: seconds, no torch)."""
+    from thermosym.check import run_check
+    from thermosym.results import build_results, write_json_atomic
+
+    result = run_check(files or [], builtin=not no_builtin)
+    document = build_results(
+        result.catalogue, result.findings, result.derivations, result.errors, command=_command_line()
+    )
+    if json_out is not None:
+        write_json_atomic(json_out, document)
+    _report_errors(result.errors)
+    if not quiet:
+        _print_check_summary(document)
+        if json_out is not None:
+            console.print(f"wrote {json_out}")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _print_check_summary(document: dict) -> None:
+    summary = document["summary"]
+    n_find = len(document["findings"])
+    errors = sum(1 for f in document["findings"] if f["severity"] == "error")
+    n_derived = len(document["derived"])
+    verified = sum(1 for d in document["derived"] if d["verified"])
+    console.print(
+        f"{summary['claims']} claims ({n_derived} derived, {verified} verified by SymPy); "
+        f"{n_find} findings ({errors} errors)"
+    )
+    counts = ", ".join(f"{k}: {v}" for k, v in summary["as_written"].items())
+    console.print(f"as-written verdicts: {counts}")
+
+
+@app.command()
+def claims(files: FilesArg = None, no_builtin: NoBuiltin = False) -> None:
+    """List the claims: id, source section, statement."""
+    from thermosym.catalogue import load_catalogue
+    from thermosym.printing import DocumentTextPrinter
+
+    catalogue, errors = load_catalogue(files or [], builtin=not no_builtin)
+    printer = DocumentTextPrinter(list(catalogue.quantities.values()))
+    table = Table("id", "document", "section", "kind", "statement", show_lines=False)
+    for c in catalogue:
+        statement = c.statement.text(lambda e: printer.doprint(e).replace("**", "^").replace("*", "·"))
+        table.add_row(c.id, c.source.document, c.source.section, c.kind.value, statement)
+    console.print(table)
+    _report_errors(errors)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def graph(
+    files: FilesArg = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, graphml, png or svg.")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default theory-graph.FORMAT).")] = None,
+    no_builtin: NoBuiltin = False,
+) -> None:
+    """Write the theory graph (claims, quantities, uses/defines/derived-from edges)."""
+    from thermosym.check import run_check
+
+    if fmt not in ("json", "graphml", "png", "svg"):
+        err_console.print(f"[red]error[/red] unknown format {fmt!r}: use json, graphml, png or svg")
+        raise typer.Exit(2)
+    result = run_check(files or [], builtin=not no_builtin)
+    path = result.graph.write(out or Path(f"theory-graph.{fmt}"), fmt)
+    console.print(f"wrote {path}")
+    _report_errors(result.errors)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the console script: errors of thermosym print as one line, never a traceback."""
+    try:
+        app()
+    except ThermosymError as exc:
+        err_console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

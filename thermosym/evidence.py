@@ -1,0 +1,108 @@
+"""Evidence: one numerical check of one reading of a claim on one system.
+
+A check passes when ``|measured − predicted| ≤ k·stderr + bias + tolerance_abs``: ``k`` standard errors of the
+estimate (which account for autocorrelation), plus the method's known systematic bias (step size, finite N), plus
+an absolute tolerance for exact-vs-exact comparisons (floating point). All three are stored, so a reader can see
+how much slack a pass had. ``passed`` is computed here, never given.
+
+>>> e = Evidence.compare(check="c", system="gauss", predicted=5.0, measured=5.08, stderr=0.05, k=2.0)
+>>> e.passed, round(e.tolerance, 3)
+(True, 0.1)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _finite_or_none(x: float | None) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A prediction, a measurement with its error, the tolerance rule, and whether it passed."""
+
+    check: str
+    system: str
+    predicted: float | None
+    measured: float | None
+    stderr: float
+    tolerance: float
+    passed: bool
+    k: float = 2.0
+    bias: float = 0.0
+    tolerance_abs: float = 0.0
+    quantity: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    condition: str = ""
+    note: str = ""
+    rerun: str = ""
+    plot: dict[str, Any] | None = None
+
+    @classmethod
+    def compare(
+        cls,
+        *,
+        check: str,
+        system: str,
+        predicted: float,
+        measured: float,
+        stderr: float = 0.0,
+        k: float = 2.0,
+        bias: float = 0.0,
+        tolerance_abs: float = 0.0,
+        **extra: Any,
+    ) -> Evidence:
+        """Evidence for ``measured`` against ``predicted`` under the rule ``k·stderr + bias + tolerance_abs``.
+
+        A non-finite measurement never passes.
+        """
+        if stderr < 0 or bias < 0 or tolerance_abs < 0 or k <= 0:
+            raise ValueError("stderr, bias and tolerance_abs must be non-negative and k positive")
+        tolerance = k * stderr + bias + tolerance_abs
+        finite = math.isfinite(measured) and math.isfinite(predicted)
+        passed = finite and abs(measured - predicted) <= tolerance
+        return cls(
+            check=check,
+            system=system,
+            predicted=predicted,
+            measured=measured,
+            stderr=float(stderr),
+            tolerance=float(tolerance),
+            passed=bool(passed),
+            k=float(k),
+            bias=float(bias),
+            tolerance_abs=float(tolerance_abs),
+            **extra,
+        )
+
+    @property
+    def z_score(self) -> float | None:
+        """(measured − predicted)/stderr, or None when either is missing or stderr is zero."""
+        if self.predicted is None or self.measured is None or self.stderr == 0:
+            return None
+        return (self.measured - self.predicted) / self.stderr
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary with the keys DESIGN.md fixes (non-finite numbers become None)."""
+        return {
+            "check": self.check,
+            "system": self.system,
+            "quantity": self.quantity,
+            "predicted": _finite_or_none(self.predicted),
+            "measured": _finite_or_none(self.measured),
+            "stderr": _finite_or_none(self.stderr),
+            "tolerance": _finite_or_none(self.tolerance),
+            "tolerance_rule": {"k": self.k, "bias": self.bias, "absolute": self.tolerance_abs},
+            "passed": self.passed,
+            "condition": self.condition,
+            "parameters": self.parameters,
+            "note": self.note,
+            "rerun": self.rerun,
+        }
