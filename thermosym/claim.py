@@ -295,7 +295,8 @@ class Claim:
     """One statement of a document, with its provenance, kind and readings.
 
     ``quantities`` are the keys of the quantities the statement uses; ``defines`` the keys of those it defines;
-    ``derived_from`` the ids of the claims a derived (``DER-*``) claim follows from.
+    ``derived_from`` the ids of the claims a derived (``DER-*``) claim follows from; ``checks`` the names of
+    registered numerical checks a claim file attaches to the claim (see ``thermosym.validation``).
     """
 
     id: str
@@ -309,6 +310,7 @@ class Claim:
     derived_from: tuple[str, ...] = ()
     condition: str = ""
     notes: str = ""
+    checks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _CLAIM_ID.match(self.id):

@@ -7,6 +7,7 @@ layers only when they run.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -120,6 +121,113 @@ def graph(
     _report_errors(result.errors)
     if result.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    files: FilesArg = None,
+    profile: Annotated[str, typer.Option(help="quick (2 CPU cores, minutes) or full (one GPU).")] = "quick",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the results JSON here.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the HTML/Markdown report here.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Run checks on a local dask cluster of N workers.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Run checks on the dask scheduler at ADDRESS.")] = None,
+    cache_dir: Annotated[Path, typer.Option("--cache", help="Where finished checks are stored.")] = Path(
+        ".thermosym-cache"
+    ),
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore stored results and run every check.")] = False,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this check (repeatable).")] = None,
+    no_builtin: NoBuiltin = False,
+) -> None:
+    """Run every numerical check and compute a verdict per claim and reading."""
+    import time
+
+    from thermosym.validation.cache import ResultCache
+    from thermosym.validation.executor import make_executor
+    from thermosym.validation.runner import validate as run_validation
+
+    if workers is not None and scheduler is not None:
+        err_console.print("[red]error[/red] give --workers or --scheduler, not both")
+        raise typer.Exit(2)
+    start = time.perf_counter()
+    executor = make_executor(workers=workers, address=scheduler)
+    try:
+        with _progress() as progress:
+            result = run_validation(
+                files or [],
+                profile=profile,
+                executor=executor,
+                cache=ResultCache(cache_dir, reuse=not fresh),
+                only=only or (),
+                progress=progress,
+                command=_command_line(),
+                builtin=not no_builtin,
+            )
+    finally:
+        executor.close()
+    document = result.document
+    if json_out is not None:
+        from thermosym.results import write_json_atomic
+
+        write_json_atomic(json_out, document)
+    if report is not None:
+        from thermosym.report import write_report
+
+        write_report(document, report)
+    _report_errors(result.check.errors)
+    _print_check_summary(document)
+    elapsed = time.perf_counter() - start
+    console.print(
+        f"{len(result.outcomes)} checks ({len(result.cached)} from the cache) in {elapsed:.1f} s"
+        + (f"; wrote {json_out}" if json_out else "")
+        + (f"; report in {report}" if report else "")
+    )
+    if result.check.errors:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A rich progress bar over checks on an interactive terminal; silent otherwise."""
+
+    def __enter__(self) -> Callable[[str, int, int], None] | None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        if not err_console.is_terminal:
+            self._bar = None
+            return None
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("checks", total=None)
+
+        def update(name: str, done: int, total: int) -> None:
+            assert self._bar is not None
+            self._bar.update(self._task, completed=done, total=total, description=name)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+@app.command("checks")
+def list_checks() -> None:
+    """List the registered numerical checks: what they test, on which systems, with which tolerance."""
+    from thermosym.validation.registry import REGISTRY
+    from thermosym.validation.runner import load_checks
+
+    load_checks()
+    table = Table("check", "targets", "systems", "tolerance", "bias")
+    for spec in REGISTRY.values():
+        targets = ", ".join(t.key for t in spec.targets) or "(by shape)"
+        table.add_row(spec.name, targets, ", ".join(spec.systems), spec.tolerance, spec.bias)
+    console.print(table)
 
 
 def main() -> None:

@@ -43,7 +43,6 @@ class Evidence:
     condition: str = ""
     note: str = ""
     rerun: str = ""
-    plot: dict[str, Any] | None = None
 
     @classmethod
     def compare(
@@ -88,6 +87,29 @@ class Evidence:
         if self.predicted is None or self.measured is None or self.stderr == 0:
             return None
         return (self.measured - self.predicted) / self.stderr
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        """The inverse of :meth:`to_dict` (a measurement stored as None reads back as NaN and stays failed)."""
+        rule = data.get("tolerance_rule", {})
+        nan = float("nan")
+        return cls(
+            check=data["check"],
+            system=data["system"],
+            predicted=nan if data["predicted"] is None else data["predicted"],
+            measured=nan if data["measured"] is None else data["measured"],
+            stderr=0.0 if data["stderr"] is None else data["stderr"],
+            tolerance=nan if data["tolerance"] is None else data["tolerance"],
+            passed=bool(data["passed"]),
+            k=rule.get("k", 2.0),
+            bias=rule.get("bias", 0.0),
+            tolerance_abs=rule.get("absolute", 0.0),
+            quantity=data.get("quantity", ""),
+            parameters=dict(data.get("parameters", {})),
+            condition=data.get("condition", ""),
+            note=data.get("note", ""),
+            rerun=data.get("rerun", ""),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary with the keys DESIGN.md fixes (non-finite numbers become None)."""

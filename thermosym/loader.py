@@ -57,6 +57,7 @@ _CLAIM_FIELDS = {
     "defines",
     "condition",
     "notes",
+    "checks",
 }
 _PROSE_KINDS = {ClaimKind.HEURISTIC, ClaimKind.QUESTION}
 
@@ -318,6 +319,10 @@ def _read_claim(
     else:
         fail("defines must be a list of quantity names", "defines")
         return None
+    checks = raw.get("checks", [])
+    if not isinstance(checks, list) or not all(isinstance(c, str) for c in checks):
+        fail("checks must be a list of check names", "checks")
+        return None
     try:
         return Claim(
             id=claim_id,
@@ -329,6 +334,7 @@ def _read_claim(
             defines=defined,
             condition=str(raw.get("condition", "")),
             notes=str(raw.get("notes", "")),
+            checks=tuple(checks),
         )
     except ValueError as exc:
         fail(str(exc))

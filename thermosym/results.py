@@ -91,6 +91,7 @@ def _reading_json(
     verdict: Verdict | None,
     evidence: Sequence[Evidence],
     printers: _Printers,
+    observations: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     return {
         "name": reading.name,
@@ -103,6 +104,7 @@ def _reading_json(
         "conditions": [] if verdict is None else list(verdict.conditions),
         "evidence": [e.to_dict() for e in evidence],
         "findings": [f.to_dict(printers.text, printers.latex) for f in findings],
+        "observations": list(observations),
     }
 
 
@@ -115,6 +117,7 @@ def build_results(
     command: str,
     verdicts: Mapping[tuple[str, str], Verdict] | None = None,
     evidence: Mapping[tuple[str, str], Sequence[Evidence]] | None = None,
+    observations: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]] | None = None,
     extra_environment: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The results document. ``verdicts`` and ``evidence`` are keyed by (claim id, reading name); without a
@@ -128,7 +131,17 @@ def build_results(
             fs = reading_findings(findings, claim.id, reading.name)
             key = (claim.id, reading.name)
             verdict = (verdicts or {}).get(key) or check_verdict(claim, fs)
-            readings.append(_reading_json(claim, reading, fs, verdict, (evidence or {}).get(key, ()), printers))
+            readings.append(
+                _reading_json(
+                    claim,
+                    reading,
+                    fs,
+                    verdict,
+                    (evidence or {}).get(key, ()),
+                    printers,
+                    (observations or {}).get(key, ()),
+                )
+            )
         claims_json.append(
             {
                 "id": claim.id,

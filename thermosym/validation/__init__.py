@@ -1,0 +1,1 @@
+"""Validation: numerical checks of claim readings, verdicts, and the ``validate`` pipeline."""

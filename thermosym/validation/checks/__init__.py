@@ -1,0 +1,3 @@
+"""The registered checks: importing this package registers every check module."""
+
+from thermosym.validation.checks import estimators  # noqa: F401
