@@ -68,8 +68,10 @@ class Finding:
         """Whether this finding alone decides the verdict of the claims it involves."""
         return self.severity is Severity.ERROR
 
-    def to_dict(self, printer_text: Any = str, printer_latex: Any = sympy.latex) -> dict[str, Any]:
-        """A JSON-ready dictionary; the expression as text and LaTeX with the given printers."""
+    def to_dict(
+        self, printer_text: Any = str, printer_latex: Any = sympy.latex, printer_mathml: Any = None
+    ) -> dict[str, Any]:
+        """A JSON-ready dictionary; the expression as text, LaTeX and (given a printer) MathML."""
         return {
             "code": self.code,
             "category": self.category.value,
@@ -80,4 +82,7 @@ class Finding:
             "message": self.message,
             "expression": None if self.expression is None else printer_text(self.expression),
             "expression_latex": None if self.expression is None else printer_latex(self.expression),
+            "expression_mathml": None
+            if self.expression is None or printer_mathml is None
+            else printer_mathml(self.expression),
         }

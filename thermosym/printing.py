@@ -10,6 +10,7 @@ LaTeX (``T_eff`` → ``T_{\\mathrm{eff}}``, ``θ`` → ``\\theta``).
 
 from __future__ import annotations
 
+import html.entities
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -126,11 +127,98 @@ class DocumentTextPrinter(StrPrinter):
 
 
 class DocumentMathMLPrinter(MathMLPresentationPrinter):
-    """A presentation-MathML printer that shows each quantity as the document's symbol."""
+    """A presentation-MathML printer that shows each quantity as the document's symbol, and prints the
+    operators of :mod:`thermosym.operators` as a physicist writes them."""
 
     def __init__(self, quantities: Iterable[Quantity]) -> None:
         super().__init__({})
         self._quantities = _names(quantities)
+
+    # ---- small DOM helpers -----------------------------------------------------------------------------------
+    def _el(self, tag: str, text: str | None = None, *children: Any) -> Any:
+        node = self.dom.createElement(tag)
+        if text is not None:
+            node.appendChild(self.dom.createTextNode(text))
+        for child in children:
+            node.appendChild(child)
+        return node
+
+    def _row(self, *children: Any) -> Any:
+        return self._el("mrow", None, *children)
+
+    def _mo(self, text: str) -> Any:
+        return self._el("mo", text)
+
+    def _fence(self, left: str, inner: Any, right: str) -> Any:
+        return self._row(self._mo(left), inner, self._mo(right))
+
+    def _args(self, expr: Any) -> Any:
+        parts = []
+        for i, a in enumerate(expr.args):
+            if i:
+                parts.append(self._mo(","))
+            parts.append(self._print(a))
+        return self._row(*parts)
+
+    def _prefix(self, symbol: str, expr: Any, fence: bool = True) -> Any:
+        inner = self._print(expr.args[0])
+        return self._row(self._mo(symbol), self._fence("(", inner, ")") if fence else inner)
+
+    # ---- operators -------------------------------------------------------------------------------------------
+    def _print_Avg(self, e: Any) -> Any:
+        return self._fence("⟨", self._print(e.args[0]), "⟩")
+
+    def _print_Var(self, e: Any) -> Any:
+        return self._row(self._el("mi", "Var"), self._fence("(", self._print(e.args[0]), ")"))
+
+    def _print_Grad(self, e: Any) -> Any:
+        return self._prefix("∇", e)
+
+    def _print_Laplacian(self, e: Any) -> Any:
+        return self._row(
+            self._el("msup", None, self._mo("∇"), self._el("mn", "2")), self._fence("(", self._print(e.args[0]), ")")
+        )
+
+    def _print_Divergence(self, e: Any) -> Any:
+        return self._row(self._mo("∇"), self._mo("·"), self._fence("(", self._print(e.args[0]), ")"))
+
+    def _print_Differential(self, e: Any) -> Any:
+        return self._row(self._el("mi", "d"), self._print(e.args[0]))
+
+    def _print_Delta(self, e: Any) -> Any:
+        return self._row(self._mo("Δ"), self._print(e.args[0]))
+
+    def _print_ConstrainedDerivative(self, e: Any) -> Any:
+        x, y, *held = e.args
+        frac = self._el(
+            "mfrac", None, self._row(self._mo("∂"), self._print(x)), self._row(self._mo("∂"), self._print(y))
+        )
+        sub = self._row(*[self._print(h) for h in held])
+        return self._el("msub", None, self._fence("(", frac, ")"), sub)
+
+    def _print_SumOver(self, e: Any) -> Any:
+        body, var = e.args
+        return self._row(self._el("munder", None, self._mo("∑"), self._print(var)), self._print(body))
+
+    def _argext(self, e: Any, name: str) -> Any:
+        body, var = e.args
+        return self._row(self._el("munder", None, self._el("mi", name), self._print(var)), self._print(body))
+
+    def _print_Argmax(self, e: Any) -> Any:
+        return self._argext(e, "argmax")
+
+    def _print_Argmin(self, e: Any) -> Any:
+        return self._argext(e, "argmin")
+
+    def _print_Dim(self, e: Any) -> Any:
+        return self._row(self._el("mi", "dim"), self._fence("(", self._print(e.args[0]), ")"))
+
+    def _print_Card(self, e: Any) -> Any:
+        return self._fence("|", self._print(e.args[0]), "|")
+
+    def _print_MutualInformation(self, e: Any) -> Any:
+        a, b = (self._print(x) for x in e.args)
+        return self._row(self._el("mi", "I"), self._fence("(", self._row(a, self._mo(";"), b), ")"))
 
     def _print_Symbol(self, sym: sympy.Symbol, style: str = "plain") -> Any:
         q = self._quantities.get(sym.name)
@@ -144,7 +232,8 @@ class DocumentMathMLPrinter(MathMLPresentationPrinter):
         q = self._quantities.get(type(e).__name__)
         if q is None:
             return super()._print_Function(e)
-        return super()._print_Function(sympy.Function(q.symbol)(*e.args))
+        head = super()._print_Symbol(sympy.Symbol(q.symbol))
+        return self._row(head, self._fence("(", self._args(e), ")"))
 
 
 def latex(expr: sympy.Basic, quantities: Iterable[Quantity]) -> str:
@@ -157,7 +246,68 @@ def text(expr: sympy.Basic, quantities: Iterable[Quantity]) -> str:
     return DocumentTextPrinter(quantities).doprint(expr).replace("**", "^").replace("*", "·")
 
 
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+
+
+def _numeric_entities(xml: str) -> str:
+    """Named HTML5 entities (``&dd;``, ``&InvisibleTimes;``) as numeric references, so the MathML is also XML."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _XML_ENTITIES:
+            return match.group(0)
+        chars = html.entities.html5.get(f"{name};")
+        return "".join(f"&#x{ord(c):x};" for c in chars) if chars else match.group(0)
+
+    return re.sub(r"&([A-Za-z][A-Za-z0-9]*);", replace, xml)
+
+
+def _wrap(body: str) -> str:
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML">{_numeric_entities(body)}</math>'
+
+
+def mathml_with(printer: DocumentMathMLPrinter, expr: sympy.Basic) -> str:
+    """Presentation MathML for ``expr`` with a printer already made."""
+    return _wrap(printer.doprint(expr))
+
+
 def mathml(expr: sympy.Basic, quantities: Iterable[Quantity]) -> str:
     """Presentation MathML (``<math>...</math>``) for ``expr`` with the documents' symbols."""
-    body = DocumentMathMLPrinter(quantities).doprint(expr)
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML">{body}</math>'
+    return _wrap(DocumentMathMLPrinter(quantities).doprint(expr))
+
+
+_ASYMPTOTIC_MO = {"proportional": "∝", "approx": "≈", "tends-to": "→"}
+
+
+def statement_mathml(statement: Any, printer: DocumentMathMLPrinter) -> str:
+    """Presentation MathML for a whole statement (any of the forms of :mod:`thermosym.claim`)."""
+    p = printer
+    form = statement.form
+    if form == "relation":
+        node = p._print(statement.rel)
+    elif form == "scaling":
+        node = p._print(statement.as_relation())
+    elif form == "asymptotic":
+        parts = [p._print(statement.lhs), p._mo(_ASYMPTOTIC_MO[statement.relation]), p._print(statement.rhs)]
+        if statement.variable is not None:
+            limit = p._row(p._print(statement.variable), p._mo("→"), p._print(statement.point))
+            parts += [p._el("mspace", None), p._fence("(", limit, ")")]
+            parts[-2].setAttribute("width", "1em")
+        node = p._row(*parts)
+    elif form == "extremum":
+        node = p._row(
+            p._print(statement.objective), p._mo("="), p._el("mi", "min" if statement.sense == "min" else "max")
+        )
+    elif form == "exponents":
+        items: list[Any] = []
+        for i, e in enumerate(statement.exponents):
+            if i:
+                items.append(p._mo(","))
+            items.append(p._print(e))
+        node = p._row(*items)
+    else:  # prose
+        items = [p._el("mtext", statement.prose)]
+        for m in statement.mentions:
+            items += [p._mo(";"), p._print(m)]
+        node = p._row(*items)
+    return _wrap(node.toxml())

@@ -55,6 +55,7 @@ class _Printers:
         quantities = list(catalogue.quantities.values())
         self.text_printer = printing.DocumentTextPrinter(quantities)
         self.latex_printer = printing.DocumentLatexPrinter(quantities)
+        self.mathml_printer = printing.DocumentMathMLPrinter(quantities)
 
     def text(self, expr: Any) -> str:
         out: str = self.text_printer.doprint(expr)
@@ -63,6 +64,12 @@ class _Printers:
     def latex(self, expr: Any) -> str:
         out: str = self.latex_printer.doprint(expr)
         return out
+
+    def mathml(self, expr: Any) -> str:
+        return printing.mathml_with(self.mathml_printer, expr)
+
+    def statement_mathml(self, statement: Any) -> str:
+        return printing.statement_mathml(statement, self.mathml_printer)
 
 
 def _source(claim: Claim) -> dict[str, Any]:
@@ -97,13 +104,14 @@ def _reading_json(
         "name": reading.name,
         "statement": reading.statement.text(printers.text),
         "statement_latex": reading.statement.latex(printers.latex),
+        "statement_mathml": printers.statement_mathml(reading.statement),
         "rationale": reading.rationale,
         "reinterprets": list(reading.reinterprets),
         "verdict": None if verdict is None else verdict.value.value,
         "verdict_reason": "pending numerical validation (thermosym validate)" if verdict is None else verdict.reason,
         "conditions": [] if verdict is None else list(verdict.conditions),
         "evidence": [e.to_dict() for e in evidence],
-        "findings": [f.to_dict(printers.text, printers.latex) for f in findings],
+        "findings": [f.to_dict(printers.text, printers.latex, printers.mathml) for f in findings],
         "observations": list(observations),
     }
 
@@ -150,6 +158,7 @@ def build_results(
                 "text": claim.text,
                 "statement": claim.statement.text(printers.text),
                 "statement_latex": claim.statement.latex(printers.latex),
+                "statement_mathml": printers.statement_mathml(claim.statement),
                 "form": claim.statement.form,
                 "quantities": [
                     {"key": k, "symbol": catalogue.quantity(k).symbol, "name": catalogue.quantity(k).name}
@@ -164,7 +173,7 @@ def build_results(
         )
     return {
         "claims": claims_json,
-        "findings": [f.to_dict(printers.text, printers.latex) for f in findings],
+        "findings": [f.to_dict(printers.text, printers.latex, printers.mathml) for f in findings],
         "derived": [_derivation_json(d, printers) for d in derivations],
         "errors": [
             {"file": e.file, "line": e.line, "claim": e.claim, "problem": e.problem, "message": str(e)} for e in errors
@@ -181,6 +190,7 @@ def _derivation_json(derivation: Any, printers: _Printers) -> dict[str, Any]:
         "topic": derivation.topic,
         "statement": claim.statement.text(printers.text),
         "statement_latex": claim.statement.latex(printers.latex),
+        "statement_mathml": printers.statement_mathml(claim.statement),
         "derived_from": list(claim.derived_from),
         "verified": bool(derivation.verified),
         "method": derivation.method,
