@@ -1,8 +1,9 @@
 """The result cache: each finished check is stored atomically under a key of its inputs and the package version.
 
 An interrupted ``validate`` finds the checks it already finished and does not run them again; ``--fresh``
-(``reuse=False``) ignores what is stored and overwrites it with what it computes. A stored result that cannot be read (a partial write from a crash cannot happen, since
-writes are atomic, but a hand-edited file can) is treated as missing and recomputed.
+(``reuse=False``) ignores what is stored and overwrites it with what it computes. A stored result that cannot
+be read (a partial write from a crash cannot happen, since writes are atomic, but a hand-edited file can) is
+treated as missing and recomputed.
 """
 
 from __future__ import annotations
