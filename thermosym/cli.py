@@ -230,6 +230,60 @@ def list_checks() -> None:
     console.print(table)
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+def systems(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="The system; omit to list them.")] = None,
+) -> None:
+    """Exact values of the reference systems (``thermosym systems NAME --help`` for a system's options)."""
+    import json
+
+    from thermosym.cli_systems import SYSTEMS, parse
+
+    if name is None or name in ("-h", "--help"):
+        table = Table("system", "what it is")
+        for s in SYSTEMS.values():
+            table.add_row(s.name, s.description)
+        console.print(table)
+        return
+    if name not in SYSTEMS:
+        err_console.print(f"[red]error[/red] unknown system {escape(name)!r}: one of {', '.join(SYSTEMS)}")
+        raise typer.Exit(2)
+    try:
+        args, as_json = parse(name, ctx.args)
+        rows = SYSTEMS[name].rows(args)
+    except ValueError as exc:
+        err_console.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    console.print(_rows_table(rows, SYSTEMS[name].description))
+
+
+def _rows_table(rows: list[dict[str, object]], title: str) -> Table:
+    """Rows as a table; with more fields than fit across, one line per field and one column per row."""
+    keys = list(rows[0])
+    if len(keys) <= 7:
+        table = Table(*keys, title=title)
+        for row in rows:
+            table.add_row(*(_cell(row[k]) for k in keys))
+        return table
+    table = Table("", *(str(i + 1) for i in range(len(rows))), title=title)
+    for k in keys:
+        table.add_row(k, *(_cell(row[k]) for row in rows))
+    return table
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
 def main() -> None:
     """Entry point of the console script: errors of thermosym print as one line, never a traceback."""
     try:
