@@ -21,6 +21,7 @@ from thermosym.catalogue import Catalogue
 from thermosym.claim import Claim, Reading
 from thermosym.evidence import Evidence
 from thermosym.finding import Finding
+from thermosym.quantity import Quantity
 
 PROFILES = ("quick", "full")
 
@@ -218,6 +219,52 @@ def register_check(
         return run
 
     return wrap
+
+
+@dataclass(frozen=True)
+class ProposedReading:
+    """A reading the validation layer proposes for a claim (for example the standard answer to a question, or the
+    standard finite-size-scaling form), written in the claim file syntax over the claim's document's quantities
+    and the quantities ``extra`` declares (keys ``VAL.<name>``)."""
+
+    claim: str
+    name: str
+    statement: str
+    rationale: str
+    reinterprets: tuple[str, ...] = ()
+    extra: tuple[Quantity, ...] = ()
+
+
+#: Readings proposed by the validation layer, applied to the catalogue before planning.
+PROPOSED_READINGS: dict[tuple[str, str], ProposedReading] = {}
+
+
+def propose_reading(reading: ProposedReading) -> None:
+    """Register a proposed reading (one per claim and name)."""
+    key = (reading.claim, reading.name)
+    if key in PROPOSED_READINGS:
+        raise ValueError(f"a reading {reading.name!r} of {reading.claim} is already proposed")
+    PROPOSED_READINGS[key] = reading
+
+
+def apply_proposed_readings(catalogue: Catalogue) -> list[str]:
+    """Add every proposed reading whose claim is in ``catalogue`` and lacks a reading of that name; returns the
+    target keys added. The statement is parsed by the safe parser like any claim file."""
+    from thermosym.parser import parse_statement
+
+    added = []
+    for (claim_id, name), proposal in PROPOSED_READINGS.items():
+        claim = catalogue.claims.get(claim_id)
+        if claim is None or any(r.name == name for r in claim.readings):
+            continue
+        names = {q.local_name: q for q in catalogue.quantities.values() if q.document == claim.source.document}
+        for q in proposal.extra:
+            names[q.local_name] = q
+            catalogue.quantities.setdefault(q.key, q)
+        statement = parse_statement(proposal.statement, names)
+        catalogue.add_reading(claim_id, Reading(name, statement, proposal.rationale, proposal.reinterprets))
+        added.append(Target(claim_id, name).key)
+    return added
 
 
 def declare_untestable(target: str, reason: str) -> None:

@@ -25,7 +25,15 @@ from thermosym.finding import Category, Finding, Severity
 from thermosym.results import build_results, reading_findings
 from thermosym.validation.cache import ResultCache, task_key
 from thermosym.validation.executor import Executor, InProcessExecutor
-from thermosym.validation.registry import PROFILES, REGISTRY, UNTESTABLE, CheckOutcome, CheckSpec, Target
+from thermosym.validation.registry import (
+    PROFILES,
+    REGISTRY,
+    UNTESTABLE,
+    CheckOutcome,
+    CheckSpec,
+    Target,
+    apply_proposed_readings,
+)
 from thermosym.verdict import Verdict, decide
 
 
@@ -232,6 +240,8 @@ def validate(
 ) -> ValidationResult:
     """Run the whole validation and return its results document (see the module docstring)."""
     symbolic = run_check(files, builtin=builtin)
+    load_checks()
+    apply_proposed_readings(symbolic.catalogue)
     tasks = plan(symbolic.catalogue, profile, only)
     executor = executor or InProcessExecutor()
     outcomes, seconds, cached = run_tasks(tasks, executor, cache or ResultCache(enabled=False), progress)
