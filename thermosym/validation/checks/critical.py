@@ -10,6 +10,7 @@ tolerances state the systematic error of the fit ranges and of the finite-size e
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -325,7 +326,7 @@ def _convergence_ratio(values: np.ndarray) -> float:
 def curie_weiss_finite_size_scaling(params: Mapping[str, Any]) -> CheckOutcome:
     out = CheckOutcome()
     sizes = [int(n) for n in params["sizes"]]
-    if len(sizes) != 3 or any(b != 4 * a for a, b in zip(sizes, sizes[1:], strict=False)):
+    if len(sizes) != 3 or any(b != 4 * a for a, b in itertools.pairwise(sizes)):
         raise ValueError(f"the collapse test needs three sizes N, 4N, 16N, got {sizes}")
     xs, ys = np.asarray(params["x"], float), np.asarray(params["y"], float)
     peaks = {n: cw.specific_heat_peak(n) for n in sizes}
