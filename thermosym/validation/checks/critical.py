@@ -259,7 +259,7 @@ def curie_weiss_susceptibility(params: Mapping[str, Any]) -> CheckOutcome:
         dpsi_dt = float((up - down) / (2 * step))  # ψ = ⟨|Σθ|⟩/N (HC-07)
         mh = [cw.CurieWeiss(n, h + s).observables(t).magnetisation for s in (step, -step)]
         dm_dh = float((mh[0] - mh[1]) / (2 * step))
-        common = {
+        common: dict[str, Any] = {
             "check": "curie-weiss-susceptibility",
             "system": "curie-weiss",
             "quantity": "χ",
@@ -335,7 +335,7 @@ def curie_weiss_finite_size_scaling(params: Mapping[str, Any]) -> CheckOutcome:
     written = np.array([cw.CurieWeiss(n).heat_capacity(xs * peaks[n][0]) / n**alpha for n in sizes])
     # the mean-field reading fixes the exponent: α = 0 for c, so the total C scales as N¹
     scaled = np.array([cw.CurieWeiss(n).heat_capacity(1 + ys / np.sqrt(n)) / n for n in sizes])
-    base = {
+    base: dict[str, Any] = {
         "check": "curie-weiss-finite-size-scaling",
         "system": "curie-weiss",
         "quantity": "collapse-spread ratio",
