@@ -4,8 +4,8 @@ A power law C ∝ T^α as T → 0 means the local exponent s(T) = d ln C/d ln T 
 computes s at three temperatures a decade apart, T₁ < T₂ < T₃, and asks that it converge:
 |s(T₁) − s(T₂)| ≤ 0.1·|s(T₂) − s(T₃)| + 0.01 (corrections that shrink at least tenfold per decade).
 Continuous-parameter Gibbs measures (quadratic loss, with or without a prior) have C → d/2, so α = 0; a gapped
-discrete spectrum has C ≈ (Δ/T)² e^{−Δ/T}, whose local exponent Δ/T − 2 diverges: no power law. C → constant as T → ∞ is tested by the change of C over a decade
-of high temperatures.
+discrete spectrum has C ≈ (Δ/T)² e^{−Δ/T}, whose local exponent Δ/T − 2 diverges: no power law.
+C → constant as T → ∞ is tested by the change of C over a decade of high temperatures.
 """
 
 from __future__ import annotations
