@@ -63,3 +63,13 @@ def test_evidence_tolerance_rule() -> None:
     assert e.passed and abs(e.tolerance - 0.35) < 1e-12
     nan = Evidence.compare(check="c", system="s", predicted=0.0, measured=float("nan"), stderr=0.1)
     assert not nan.passed and nan.to_dict()["measured"] is None
+
+
+def test_one_sided_evidence() -> None:
+    above = Evidence.bound(check="c", system="s", bound=0.0, measured=0.3, stderr=0.1)
+    below = Evidence.bound(check="c", system="s", bound=0.0, measured=-0.5, stderr=0.1)
+    within = Evidence.bound(check="c", system="s", bound=0.0, measured=-0.15, stderr=0.1)
+    assert above.passed and not below.passed and within.passed
+    assert Evidence.from_dict(below.to_dict()).relation == ">="
+    upper = Evidence.bound(check="c", system="s", bound=1.0, measured=2.0, relation="<=")
+    assert not upper.passed

@@ -2,8 +2,10 @@
 
 A check passes when ``|measured − predicted| ≤ k·stderr + bias + tolerance_abs``: ``k`` standard errors of the
 estimate (which account for autocorrelation), plus the method's known systematic bias (step size, finite N), plus
-an absolute tolerance for exact-vs-exact comparisons (floating point). All three are stored, so a reader can see
-how much slack a pass had. ``passed`` is computed here, never given.
+an absolute tolerance for exact-vs-exact comparisons (floating point). For an inequality (``relation`` ``>=`` or
+``<=``, made by :meth:`Evidence.bound`) the measurement must lie on the right side of the bound within the same
+slack. All three are stored, so a reader can see how much slack a pass had. ``passed`` is computed here, never
+given.
 
 >>> e = Evidence.compare(check="c", system="gauss", predicted=5.0, measured=5.08, stderr=0.05, k=2.0)
 >>> e.passed, round(e.tolerance, 3)
@@ -43,6 +45,7 @@ class Evidence:
     condition: str = ""
     note: str = ""
     rerun: str = ""
+    relation: str = "=="
 
     @classmethod
     def compare(
@@ -81,6 +84,45 @@ class Evidence:
             **extra,
         )
 
+    @classmethod
+    def bound(
+        cls,
+        *,
+        check: str,
+        system: str,
+        bound: float,
+        measured: float,
+        relation: str = ">=",
+        stderr: float = 0.0,
+        k: float = 2.0,
+        bias: float = 0.0,
+        tolerance_abs: float = 0.0,
+        **extra: Any,
+    ) -> Evidence:
+        """Evidence that ``measured`` satisfies ``measured >= bound`` (or ``<=``) within ``k·stderr + bias +
+        tolerance_abs``; the bound is stored as ``predicted``."""
+        if relation not in (">=", "<="):
+            raise ValueError(f"relation must be '>=' or '<=', not {relation!r}")
+        if stderr < 0 or bias < 0 or tolerance_abs < 0 or k <= 0:
+            raise ValueError("stderr, bias and tolerance_abs must be non-negative and k positive")
+        tolerance = k * stderr + bias + tolerance_abs
+        finite = math.isfinite(measured) and math.isfinite(bound)
+        margin = measured - bound if relation == ">=" else bound - measured
+        return cls(
+            check=check,
+            system=system,
+            predicted=bound,
+            measured=measured,
+            stderr=float(stderr),
+            tolerance=float(tolerance),
+            passed=bool(finite and margin >= -tolerance),
+            k=float(k),
+            bias=float(bias),
+            tolerance_abs=float(tolerance_abs),
+            relation=relation,
+            **extra,
+        )
+
     @property
     def z_score(self) -> float | None:
         """(measured − predicted)/stderr, or None when either is missing or stderr is zero."""
@@ -109,6 +151,7 @@ class Evidence:
             condition=data.get("condition", ""),
             note=data.get("note", ""),
             rerun=data.get("rerun", ""),
+            relation=data.get("relation", "=="),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +166,7 @@ class Evidence:
             "tolerance": _finite_or_none(self.tolerance),
             "tolerance_rule": {"k": self.k, "bias": self.bias, "absolute": self.tolerance_abs},
             "passed": self.passed,
+            "relation": self.relation,
             "condition": self.condition,
             "parameters": self.parameters,
             "note": self.note,
