@@ -124,6 +124,18 @@ def graph(
 
 
 @app.command()
+def derive(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the derivation pages.")] = Path("derivations"),
+) -> None:
+    """Write the derivation documents (Markdown with LaTeX, one page per topic) for the built-in documents."""
+    from thermosym.symbolic.documents import write_derivation_documents
+
+    paths = write_derivation_documents(out)
+    for path in paths:
+        console.print(f"wrote {path}")
+
+
+@app.command()
 def validate(
     files: FilesArg = None,
     profile: Annotated[str, typer.Option(help="quick (2 CPU cores, minutes) or full (one GPU).")] = "quick",
