@@ -24,11 +24,13 @@ from thermosym.finding import Finding
 from thermosym.quantity import Quantity
 
 PROFILES = ("quick", "full")
+#: the reading name of a target that stands for every reading of the claim (evidence that does not depend on it)
+ALL_READINGS = "*"
 
 
 @dataclass(frozen=True)
 class Target:
-    """A claim reading: the claim id and the reading name."""
+    """A claim reading: the claim id and the reading name (``*``: every reading of the claim)."""
 
     claim: str
     reading: str = "as-written"

@@ -26,6 +26,7 @@ from thermosym.results import build_results, reading_findings
 from thermosym.validation.cache import ResultCache, task_key
 from thermosym.validation.executor import Executor, InProcessExecutor
 from thermosym.validation.registry import (
+    ALL_READINGS,
     PROFILES,
     REGISTRY,
     UNTESTABLE,
@@ -34,6 +35,7 @@ from thermosym.validation.registry import (
     Target,
     apply_proposed_readings,
 )
+from thermosym.validation.symbolic_evidence import derivation_evidence
 from thermosym.verdict import Verdict, decide
 
 
@@ -71,7 +73,23 @@ class Task:
 
 def _present(catalogue: Catalogue, target: Target) -> bool:
     claim = catalogue.claims.get(target.claim)
-    return claim is not None and any(r.name == target.reading for r in claim.readings)
+    if claim is None:
+        return False
+    return target.reading == ALL_READINGS or any(r.name == target.reading for r in claim.readings)
+
+
+def expand_all_readings(catalogue: Catalogue, by_target: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Items keyed ``"ID/*"`` (evidence that does not depend on the reading) copied to every reading of ID."""
+    out: dict[str, list[Any]] = {}
+    for key, items in by_target.items():
+        target = Target.parse(key)
+        if target.reading != ALL_READINGS:
+            out.setdefault(key, []).extend(items)
+            continue
+        claim = catalogue.claims.get(target.claim)
+        for reading in claim.readings if claim is not None else ():
+            out.setdefault(Target(target.claim, reading.name).key, []).extend(items)
+    return out
 
 
 def plan(catalogue: Catalogue, profile: str, only: Sequence[str] = ()) -> list[Task]:
@@ -246,6 +264,10 @@ def validate(
     executor = executor or InProcessExecutor()
     outcomes, seconds, cached = run_tasks(tasks, executor, cache or ResultCache(enabled=False), progress)
     evidence, numerical, observations = gather(outcomes)
+    for key, items in derivation_evidence(symbolic.derivations).items():
+        evidence.setdefault(key, []).extend(items)
+    evidence = expand_all_readings(symbolic.catalogue, evidence)
+    observations = expand_all_readings(symbolic.catalogue, observations)
     findings = [*symbolic.findings, *numerical]
     verdicts = verdicts_for(symbolic.catalogue, findings, evidence)
     document = build_results(

@@ -1,3 +1,3 @@
 """The registered checks: importing this package registers every check module."""
 
-from thermosym.validation.checks import critical, estimators, regimes  # noqa: F401
+from thermosym.validation.checks import critical, estimators, nonequilibrium, regimes, transport  # noqa: F401

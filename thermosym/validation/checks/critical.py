@@ -31,7 +31,7 @@ def _exponents() -> dict[str, float]:
 
 @register_check(
     "curie-weiss-exponents",
-    targets=("TL-17/as-written", "DER-RUSHBROOKE/as-written", "DER-WIDOM/as-written"),
+    targets=("TL-17/*", "DER-RUSHBROOKE/*", "DER-WIDOM/*"),
     systems=("curie-weiss",),
     description="Critical exponents measured by log-log fits of the Curie-Weiss mean-field solution near T_c, "
     "against the mean-field values and the Rushbrooke and Widom relations",
@@ -46,7 +46,7 @@ def curie_weiss_exponents(params: Mapping[str, Any]) -> CheckOutcome:
     exact = {"alpha": 0.0, "beta": 0.5, "gamma_above": 1.0, "gamma_below": 1.0}
     for name, value in exact.items():
         out.add(
-            "TL-17/as-written",
+            "TL-17/*",
             Evidence.compare(
                 check="curie-weiss-exponents",
                 system="curie-weiss",
@@ -59,7 +59,7 @@ def curie_weiss_exponents(params: Mapping[str, Any]) -> CheckOutcome:
             ),
         )
     out.add(
-        "DER-RUSHBROOKE/as-written",
+        "DER-RUSHBROOKE/*",
         Evidence.compare(
             check="curie-weiss-exponents",
             system="curie-weiss",
@@ -71,7 +71,7 @@ def curie_weiss_exponents(params: Mapping[str, Any]) -> CheckOutcome:
         ),
     )
     out.add(
-        "DER-WIDOM/as-written",
+        "DER-WIDOM/*",
         Evidence.compare(
             check="curie-weiss-exponents",
             system="curie-weiss",
@@ -85,7 +85,7 @@ def curie_weiss_exponents(params: Mapping[str, Any]) -> CheckOutcome:
     tau = np.geomspace(1e-4, 1e-1, 12)
     t_below = 1 - tau
     out.observe(
-        "TL-17/as-written",
+        "TL-17/*",
         Observation(
             name="curie-weiss-power-laws",
             title="Curie-Weiss mean field near T_c",
@@ -186,7 +186,7 @@ def _critical_temperature_extrapolation(sizes: list[int]) -> tuple[float, float]
 
 @register_check(
     "curie-weiss-order-disorder",
-    targets=("TL-16/as-written",),
+    targets=("TL-16/*",),
     systems=("curie-weiss",),
     description="An order-disorder transition at a critical temperature: the exact finite-N specific-heat peaks "
     "of Curie-Weiss extrapolate to T_c = 1, where the mean-field order parameter appears",
@@ -199,7 +199,7 @@ def curie_weiss_order_disorder(params: Mapping[str, Any]) -> CheckOutcome:
     sizes = [int(n) for n in params["sizes"]]
     t_c, residual = _critical_temperature_extrapolation(sizes)
     out.add(
-        "TL-16/as-written",
+        "TL-16/*",
         Evidence.compare(
             check="curie-weiss-order-disorder",
             system="curie-weiss",
@@ -217,7 +217,7 @@ def curie_weiss_order_disorder(params: Mapping[str, Any]) -> CheckOutcome:
     )
     temps = np.linspace(0.5, 1.5, 101)
     out.observe(
-        "TL-16/as-written",
+        "TL-16/*",
         Observation(
             name="curie-weiss-order-parameter",
             title="Order parameter of Curie-Weiss: order below T_c",

@@ -67,7 +67,7 @@ def local_exponent(system: GibbsSystem, temperature: float, relative_step: float
 
 @register_check(
     "low-temperature-heat-capacity",
-    targets=("HC-04/as-written",),
+    targets=("HC-04/*",),
     systems=("quadratic", "quadratic-gaussian-prior", "discrete-levels"),
     description="Is C a power law of T as T → 0? The local exponent d ln C/d ln T at three temperatures a decade "
     "apart must converge, on exact systems",
@@ -83,7 +83,7 @@ def low_temperature_heat_capacity(params: Mapping[str, Any]) -> CheckOutcome:
     for system in _reference_systems(int(params["dim"])):
         s1, s2, s3 = (local_exponent(system, t) for t in (t1, t2, t3))
         out.add(
-            "HC-04/as-written",
+            "HC-04/*",
             Evidence.compare(
                 check="low-temperature-heat-capacity",
                 system=system.name,
@@ -106,7 +106,7 @@ def low_temperature_heat_capacity(params: Mapping[str, Any]) -> CheckOutcome:
             "style": "line",
         }
     out.observe(
-        "HC-04/as-written",
+        "HC-04/*",
         Observation(
             name="heat-capacity-low-temperature",
             title="Heat capacity towards T → 0",
@@ -127,7 +127,7 @@ def _params(system: GibbsSystem) -> dict[str, Any]:
 
 @register_check(
     "high-temperature-heat-capacity",
-    targets=("HC-06/as-written",),
+    targets=("HC-06/*",),
     systems=("quadratic", "quadratic-gaussian-prior", "discrete-levels", "curie-weiss"),
     description="Does C tend to a constant as T → ∞? The change of the exact C between two high temperatures a "
     "decade apart",
@@ -144,7 +144,7 @@ def high_temperature_heat_capacity(params: Mapping[str, Any]) -> CheckOutcome:
     for system in systems:
         c1, c2 = float(system.heat_capacity(t1)), float(system.heat_capacity(t2))
         out.add(
-            "HC-06/as-written",
+            "HC-06/*",
             Evidence.compare(
                 check="high-temperature-heat-capacity",
                 system=system.name,
@@ -167,7 +167,7 @@ def high_temperature_heat_capacity(params: Mapping[str, Any]) -> CheckOutcome:
             "style": "line",
         }
     out.observe(
-        "HC-06/as-written",
+        "HC-06/*",
         Observation(
             name="heat-capacity-high-temperature",
             title="Heat capacity towards T → ∞",
