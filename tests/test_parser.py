@@ -61,6 +61,7 @@ def test_statement_forms() -> None:
         ("(lambda x: x)(1)", "only named functions"),
         ("[c for c in ()]", "ListComp is not allowed"),
         ("9**9**9", "exceeds the bound"),
+        ("(((99**99)**99)**99)**99", "digits exceeds"),
         (f"E**{MAX_EXPONENT + 1}", "exceeds the bound"),
         ("10**1000000", "exceeds the bound"),
         ("'a'", "numbers only"),

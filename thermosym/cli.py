@@ -124,6 +124,22 @@ def graph(
 
 
 @app.command()
+def extract(
+    article: Annotated[Path, typer.Argument(help="A Markdown article with equations written in Unicode.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The draft claim file (TOML) to write.")],
+    doc_id: Annotated[str | None, typer.Option("--doc-id", help="Document id (default: from the title).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing draft.")] = False,
+) -> None:
+    """Draft a claim file from a Markdown article: one claim per equation, with TODOs where it could not decide."""
+    from thermosym.extract import extract_command
+
+    code = extract_command(
+        article, out, doc_id=doc_id, force=force, echo=lambda s: console.print(escape(s), soft_wrap=True)
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
 def derive(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the derivation pages.")] = Path("derivations"),
 ) -> None:

@@ -25,6 +25,7 @@ thermosym.errors.ExpressionError: cannot parse "__import__('os')" at column 0: u
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -44,6 +45,8 @@ MAX_NODES = 600
 MAX_EXPONENT = 100
 #: Largest absolute value of an integer literal.
 MAX_INTEGER = 10**15
+#: Most decimal digits a numeric power may produce.
+MAX_DIGITS = 400
 #: Highest derivative order.
 MAX_ORDER = 10
 
@@ -329,6 +332,10 @@ class _Translator:
             case ast.Pow():
                 if right.is_Number and abs(right) > MAX_EXPONENT:
                     raise self.fail(node, f"exponent {right} exceeds the bound {MAX_EXPONENT}")
+                if left.is_Number and right.is_Number and left != 0:
+                    digits = float(abs(right)) * math.log10(abs(float(left)))
+                    if digits > MAX_DIGITS:
+                        raise self.fail(node, f"a number with about {digits:.0f} digits exceeds {MAX_DIGITS}")
                 if left == 0 and right.is_Number and right < 0:
                     raise self.fail(node, "zero to a negative power")
                 return left**right

@@ -38,7 +38,7 @@ K_SIGMA = 3.0
 def _stiffness_runs(p: Mapping[str, Any]) -> tuple[Any, Any, float]:
     dim, k0, k1, temp = int(p["dim"]), float(p["k0"]), float(p["k1"]), float(p["temperature"])
     potential = harmonic_stiffness_trap(dim)
-    base = dict(
+    base: dict[str, Any] = dict(
         n_trajectories=int(p["trajectories"]),
         n_steps=int(p["steps"]),
         temperature=temp,
@@ -97,7 +97,7 @@ def jarzynski_stiffening_trap(params: Mapping[str, Any]) -> CheckOutcome:
     temp = float(params["temperature"])
     jar = jarzynski_free_energy(forward.work, temp)
     bar = bar_free_energy(forward.work, reverse.work, temp)
-    common = {
+    common: dict[str, Any] = {
         "system": "langevin-stiffening-trap",
         "quantity": "ΔF",
         "parameters": {
