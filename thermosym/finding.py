@@ -44,7 +44,11 @@ class Category(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in a catalogue, for the claims ``claims`` in reading ``reading``."""
+    """One problem found in a catalogue, for the claims ``claims`` in reading ``reading``.
+
+    ``claims`` are the claims the finding is about (it counts towards their verdicts); ``related`` are claims it
+    measures them against without blaming them (the evolution law a current contradicts, say).
+    """
 
     code: str
     category: Category
@@ -54,6 +58,7 @@ class Finding:
     expression: sympy.Basic | None = None
     quantities: tuple[str, ...] = ()
     reading: str = "as-written"
+    related: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _CODE.match(self.code):
@@ -77,6 +82,7 @@ class Finding:
             "category": self.category.value,
             "severity": self.severity.value,
             "claims": list(self.claims),
+            "related": list(self.related),
             "quantities": list(self.quantities),
             "reading": self.reading,
             "message": self.message,

@@ -1,0 +1,24 @@
+"""The examples in the docstrings of the report modules run as written."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "thermosym.report.mathml",
+    "thermosym.report.model",
+    "thermosym.report.plots",
+    "thermosym.report.graph_figure",
+    "thermosym.report.markdown_page",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0, f"{name} has no doctest examples"
