@@ -244,6 +244,34 @@ class _progress:
             self._bar.stop()
 
 
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="A results JSON written by check or validate.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for index.html, report.md and plots.")] = Path(
+        "report"
+    ),
+    derivations: Annotated[
+        Path | None, typer.Option("--derivations", help="Copy these derivation pages into the report.")
+    ] = None,
+) -> None:
+    """Write the HTML and Markdown report of a results JSON."""
+    import json
+
+    from thermosym.report import write_report
+
+    try:
+        document = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err_console.print(f"[red]error[/red] cannot read {escape(str(results))}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    try:
+        index = write_report(document, out, derivations_dir=derivations)
+    except ValueError as exc:
+        err_console.print(f"[red]error[/red] {escape(str(results))}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    console.print(f"wrote {index}")
+
+
 @app.command("checks")
 def list_checks() -> None:
     """List the registered numerical checks: what they test, on which systems, with which tolerance."""
