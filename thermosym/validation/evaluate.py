@@ -13,11 +13,15 @@ count (control)                   d, the number of parameters
 energy, microstate (``L(θ)``)     the loss of each sample
 parameter, microstate (``θ``)     the samples, shape (n, d)
 a quantity with a definition      its definition, substituted (E_L := −∑_θ p log p is the entropy of p_T)
+entropy, ensemble, undefined      the thermodynamic entropy S = (⟨L⟩ − F)/T = −∂F/∂T (only in readings
+                                  other than as-written, which is where a reading gives an undefined entropy
+                                  that meaning; with a prior φ in the base measure it is −KL(p_T ‖ φ))
 ================================  ==========================================================================
 
 Operators: ``Avg`` is the sample mean; ``Var`` the sample variance, summed over components for a vector
 (the total variance tr Cov); ``Grad`` and ``Laplacian`` of the loss are the per-sample gradient and Laplacian;
-``∑_θ p log p`` and ``∫ p log p dθ`` of the Gibbs density are −S (its exact differential entropy);
+``∑_θ p log p`` and ``∫ p log p dθ`` of the Gibbs density are minus its exact differential entropy −∫p ln p
+(the text's formula taken literally);
 ``Delta(X)`` and ``(∂X/∂T)`` are central differences between T ± h/2 (h = ``relative_step``·T) with common random
 numbers; ``Delta(T)`` is h. Anything else raises :class:`NotEvaluable` with the reason, which the check reports.
 """
@@ -61,6 +65,7 @@ class Sampled:
     gradient: np.ndarray
     laplacian: np.ndarray
     entropy: float
+    thermodynamic_entropy: float
 
     @property
     def dim(self) -> int:
@@ -74,10 +79,9 @@ def draw(system: Any, temperature: float, normals: np.ndarray) -> Sampled:
     cov = np.atleast_2d(system.covariance(temperature))
     theta = normals @ np.linalg.cholesky(cov).T
     hessian = system.hessian
+    thermodynamic = float(system.entropy(temperature))
     entropy = (
-        float(system.differential_entropy(temperature))
-        if hasattr(system, "differential_entropy")
-        else float(system.entropy(temperature))
+        float(system.differential_entropy(temperature)) if hasattr(system, "differential_entropy") else thermodynamic
     )
     return Sampled(
         temperature=float(temperature),
@@ -86,6 +90,7 @@ def draw(system: Any, temperature: float, normals: np.ndarray) -> Sampled:
         gradient=theta @ hessian,
         laplacian=np.full(theta.shape[0], float(np.trace(hessian))),
         entropy=entropy,
+        thermodynamic_entropy=thermodynamic,
     )
 
 
@@ -173,6 +178,10 @@ class Evaluator:
             return self.samples(t).loss
         if role == "parameters":
             return self.samples(t).theta
+        if s.name in self.definitions:
+            return self._eval(self.definitions[s.name], t)
+        if role == "entropy":
+            return self.samples(t).thermodynamic_entropy
         if s.name in self.definitions:
             return self._eval(self.definitions[s.name], t)
         raise NotEvaluable(f"{s.name} has no numerical meaning here (no role and no definition)")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thermosym.catalogue import Catalogue
-from thermosym.claim import Claim, Reading
+from thermosym.claim import Claim, Prose, Reading, Statement
 from thermosym.evidence import Evidence
 from thermosym.finding import Finding
 from thermosym.quantity import Quantity
@@ -235,6 +235,11 @@ class ProposedReading:
     rationale: str
     reinterprets: tuple[str, ...] = ()
     extra: tuple[Quantity, ...] = ()
+    prose: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.statement and not self.prose:
+            raise ValueError(f"proposed reading {self.name!r} of {self.claim} needs a statement or a prose text")
 
 
 #: Readings proposed by the validation layer, applied to the catalogue before planning.
@@ -252,7 +257,7 @@ def propose_reading(reading: ProposedReading) -> None:
 def apply_proposed_readings(catalogue: Catalogue) -> list[str]:
     """Add every proposed reading whose claim is in ``catalogue`` and lacks a reading of that name; returns the
     target keys added. The statement is parsed by the safe parser like any claim file."""
-    from thermosym.parser import parse_statement
+    from thermosym.parser import parse_expression, parse_statement
 
     added = []
     for (claim_id, name), proposal in PROPOSED_READINGS.items():
@@ -263,7 +268,12 @@ def apply_proposed_readings(catalogue: Catalogue) -> list[str]:
         for q in proposal.extra:
             names[q.local_name] = q
             catalogue.quantities.setdefault(q.key, q)
-        statement = parse_statement(proposal.statement, names)
+        statement: Statement
+        if proposal.prose:
+            mentions = [m.strip() for m in proposal.statement.split(",") if m.strip()]
+            statement = Prose(proposal.prose, tuple(parse_expression(m, names) for m in mentions))
+        else:
+            statement = parse_statement(proposal.statement, names)
         catalogue.add_reading(claim_id, Reading(name, statement, proposal.rationale, proposal.reinterprets))
         added.append(Target(claim_id, name).key)
     return added

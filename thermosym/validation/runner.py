@@ -240,7 +240,7 @@ def verdicts_for(
                 kind=claim.kind.value,
                 findings=reading_findings(findings, claim.id, reading.name),
                 evidence=evidence.get(key, []),
-                untestable_reason=UNTESTABLE.get(key, ""),
+                untestable_reason=UNTESTABLE.get(key) or UNTESTABLE.get(Target(claim.id, ALL_READINGS).key, ""),
             )
     return out
 

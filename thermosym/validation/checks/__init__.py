@@ -1,3 +1,11 @@
 """The registered checks: importing this package registers every check module."""
 
-from thermosym.validation.checks import critical, estimators, nonequilibrium, regimes, transport  # noqa: F401
+from thermosym.validation.checks import (  # noqa: F401
+    annealing,
+    critical,
+    estimators,
+    nonequilibrium,
+    regimes,
+    transport,
+    untestable,
+)
