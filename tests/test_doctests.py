@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "thermosym",
     "thermosym.quantity",
     "thermosym.operators",
     "thermosym.parser",

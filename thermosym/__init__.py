@@ -1,3 +1,116 @@
-"""thermosym: symbolic models and numerical validation of thermodynamics-of-learning claims."""
+"""thermosym: symbolic models, consistency checks and numerical validation of thermodynamics-of-learning claims.
 
-__version__ = "0.1.0"
+The symbolic core imports eagerly (it is what ``thermosym check`` needs, in seconds, without torch); the
+numerical layers load on first use: ``thermosym.validate`` (torch, the samplers and the reference systems),
+``thermosym.write_report`` (matplotlib) and ``thermosym.derive_all`` (the derivation engine).
+
+>>> import thermosym
+>>> catalogue, errors = thermosym.load_catalogue()
+>>> len(catalogue), errors
+(46, [])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"  # before the imports below: thermosym.results reads it
+
+from thermosym.catalogue import Catalogue, load_catalogue, load_text
+from thermosym.check import CheckResult, run_check
+from thermosym.claim import (
+    Asymptotic,
+    Claim,
+    ClaimKind,
+    ExponentSet,
+    Extremum,
+    Prose,
+    Reading,
+    Relation,
+    ScalingForm,
+    Source,
+    Statement,
+)
+from thermosym.errors import (
+    CatalogueError,
+    ClaimFileError,
+    ExpressionError,
+    SamplingDivergedError,
+    ThermosymError,
+    UnknownClaimError,
+    UnknownQuantityError,
+)
+from thermosym.estimate import Estimate
+from thermosym.evidence import Evidence
+from thermosym.finding import Category, Finding, Severity
+from thermosym.graph import TheoryGraph
+from thermosym.parser import parse_expression, parse_statement
+from thermosym.quantity import Kind, Level, Quantity
+from thermosym.results import build_results, validate_results
+from thermosym.verdict import Verdict, VerdictValue, decide
+
+_LAZY = {
+    "validate": ("thermosym.validation.runner", "validate"),
+    "write_report": ("thermosym.report", "write_report"),
+    "derive_all": ("thermosym.symbolic.derivation", "derive_all"),
+    "write_derivation_documents": ("thermosym.symbolic.documents", "write_derivation_documents"),
+    "extract_command": ("thermosym.extract", "extract_command"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'thermosym' has no attribute {name!r}")
+
+
+__all__ = [
+    "Asymptotic",
+    "Catalogue",
+    "CatalogueError",
+    "Category",
+    "CheckResult",
+    "Claim",
+    "ClaimFileError",
+    "ClaimKind",
+    "Estimate",
+    "Evidence",
+    "ExponentSet",
+    "ExpressionError",
+    "Extremum",
+    "Finding",
+    "Kind",
+    "Level",
+    "Prose",
+    "Quantity",
+    "Reading",
+    "Relation",
+    "SamplingDivergedError",
+    "ScalingForm",
+    "Severity",
+    "Source",
+    "Statement",
+    "TheoryGraph",
+    "ThermosymError",
+    "UnknownClaimError",
+    "UnknownQuantityError",
+    "Verdict",
+    "VerdictValue",
+    "__version__",
+    "build_results",
+    "decide",
+    "derive_all",
+    "extract_command",
+    "load_catalogue",
+    "load_text",
+    "parse_expression",
+    "parse_statement",
+    "run_check",
+    "validate",
+    "validate_results",
+    "write_derivation_documents",
+    "write_report",
+]
