@@ -4,6 +4,7 @@ from thermosym.validation.checks import (  # noqa: F401
     annealing,
     critical,
     estimators,
+    models,
     nonequilibrium,
     regimes,
     transport,
