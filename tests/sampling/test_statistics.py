@@ -2,8 +2,8 @@
 
 AR(1) x_t = φ x_{t−1} + ε_t, ε ~ N(0, 1), started in its stationary law N(0, 1/(1 − φ²)): its integrated
 autocorrelation time (pymbar's statistical inefficiency) is g = (1 + φ)/(1 − φ) and Var x = 1/(1 − φ²)
-(Box & Jenkins, *Time Series Analysis*, §3.2; Sokal, "Monte Carlo methods in statistical mechanics", 1997,
-eq. 2.18 for g = 1 + 2Σρ_t).
+(Box & Jenkins, *Time Series Analysis*; Sokal, "Monte Carlo methods in statistical mechanics", 1997, for
+g = 1 + 2Σρ_t).
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
 
 Conventions: k_B = 1, β = 1/T, Gibbs p(θ) ∝ exp(−L(θ)/T); energies are [samples, chains] arrays (a ladder:
 [samples, temperatures, chains], e.g. ``ladder.split(trace.energies)``). Errors and the equilibration rule are
-those of :mod:`thermosym.sampling.statistics` (multi-chain ESS, Vehtari et al. 2021; t₀ maximising the ESS).
+those of :mod:`thermosym.sampling.statistics` (multi-chain ESS, Vehtari et al. 2021; t₀ by the MSER rule).
 
 * ⟨L⟩(T) — :func:`mean_energy`, :func:`ladder_mean_energies`.
-* heat capacity by fluctuation C = β² Var L (Callen, *Thermodynamics*, 2nd ed., eq. 19.13; REFERENCES.md §1) —
+* heat capacity by fluctuation C = β² Var L (the canonical identity C = d⟨L⟩/dT = Var L/T²; REFERENCES.md §1) —
   :func:`heat_capacity_fluctuation`, :func:`ladder_heat_capacities`; by response C = d⟨L⟩/dT across a ladder —
   :func:`heat_capacity_response` (3-point finite differences) and :func:`heat_capacity_mbar` (⟨L⟩(T ± δ)
-  reweighted by MBAR, Shirts & Chodera, J. Chem. Phys. 129, 124105 (2008), eq. 15).
+  reweighted by MBAR, Shirts & Chodera, J. Chem. Phys. 129, 124105 (2008)).
 * entropy differences by thermodynamic integration, S(T₂) − S(T₁) = ∫ C/T dT — :func:`entropy_difference`, or
   from mean energies — :func:`entropy_difference_from_energies`.
 * SGD's stationary covariance and its temperature: per mode T_i = h_i Σ_ii, from Cov θ against H⁻¹, and from
@@ -16,7 +16,7 @@ those of :mod:`thermosym.sampling.statistics` (multi-chain ESS, Vehtari et al. 2
   :func:`stationary_covariance`, :func:`mode_temperatures`, :func:`effective_temperature_covariance`,
   :func:`effective_temperature_virial`.
 * the low-temperature heat capacity at a trained minimum: the local learning coefficient
-  λ̂ = nβ(E_β[L_n] − L_n(θ*)) (Lau et al., arXiv:2308.12108, eq. 13) — :func:`local_learning_coefficient` —
+  λ̂ = nβ(E_β[L_n] − L_n(θ*)) (Lau et al., arXiv:2308.12108) — :func:`local_learning_coefficient` —
   and its fluctuation form β² Var(nL_n) — :func:`learning_coefficient_fluctuation`; step-size bias removed by
   :func:`extrapolate_to_zero_step` or by sampling with MALA, and otherwise reported with a warning.
 
@@ -225,9 +225,9 @@ def heat_capacity_mbar(
     """C(T) = [⟨L⟩(T(1+δ)) − ⟨L⟩(T(1−δ))]/(2δT) with ⟨L⟩ reweighted by MBAR from all ladder temperatures.
 
     Samples of each temperature are equilibrated and thinned by ⌈τ⌉ (pymbar's asymptotic covariance assumes
-    uncorrelated samples); the reduced potentials are u_k(x) = L(x)/T_k (Shirts & Chodera 2008, eq. 11) and the
+    uncorrelated samples); the reduced potentials are u_k(x) = L(x)/T_k (Shirts & Chodera 2008) and the
     expectations and the error of their difference come from ``MBAR.compute_expectations(...,
-    output='differences')`` (ibid., eq. 15 and §IV). ``at`` are the temperatures of interest (default: the
+    output='differences')`` (ibid., §IV). ``at`` are the temperatures of interest (default: the
     ladder's). δ = ``relative_step`` makes the truncation error O(δ²) negligible; the difference is taken
     from MBAR's covariance, not from two separate error bars. Reweighting needs overlapping energy
     distributions (relative width √(2/d) for a d-dimensional Gaussian): ``details['overlap']`` is the smallest
@@ -465,7 +465,7 @@ def effective_temperature_virial(virial: ArrayLike, dim: int, *, discard: Discar
 
 def llc_temperature(n: int) -> float:
     """T = ln n, i.e. β = 1/ln n, the inverse temperature of the WBIC and LLC estimators (Watanabe, JMLR 14,
-    867 (2013), §4; Lau et al. arXiv:2308.12108, §4)."""
+    867 (2013); Lau et al. arXiv:2308.12108)."""
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"n must be an integer >= 2, got {n!r}")
     return math.log(n)
@@ -506,7 +506,7 @@ def local_learning_coefficient(
     multiplicity: int | None = None,
 ) -> Estimate:
     """λ̂ = nβ(E_β[L_n] − L_n(θ*)) = (⟨E⟩ − E*)/T for a trace of E = n·L_n at temperature T = 1/β
-    (Lau et al., arXiv:2308.12108, eq. 13), i.e. the low-temperature heat capacity of the tempered posterior.
+    (Lau et al., arXiv:2308.12108), i.e. the low-temperature heat capacity of the tempered posterior.
 
     ``reference_energy`` E* = n·L_n(θ*) must be the *full-data* loss at the trained minimum (a single
     minibatch's loss shifts λ̂ by β·(its sampling error), which can dwarf the spread across chains).
@@ -515,7 +515,7 @@ def local_learning_coefficient(
     :class:`StepSizeBiasWarning` and ``details['step_size_bias']`` says it was not assessed.
 
     What it converges to: for the population loss K, ⟨nK⟩_β = λ/β − (m − 1)/(β ln(nβ)) + o(1/(β ln nβ))
-    (Watanabe, *Algebraic Geometry and Statistical Learning Theory*, 2009, Thm 7.1 and §7.2), so at finite nβ
+    (REFERENCES.md §7; Watanabe, *Algebraic Geometry and Statistical Learning Theory*, 2009), so at finite nβ
     the estimand is below λ by a shift that decays only logarithmically; a localisation γ|θ − θ*|²/2 sets
     the scale inside that logarithm (for reduced-rank regression the singular part depends on nβ/γ_dev²,
     γ_dev = γ/T; :func:`reduced_rank_llc_at_finite_beta` computes the shift). That shift is a property of the
@@ -562,7 +562,7 @@ def learning_coefficient_fluctuation(
     trace: Trace, *, discard: Discard = "auto", step_size_bias: float | None = None
 ) -> Estimate:
     """β² Var(nL_n), the fluctuation form of the low-temperature heat capacity (→ λ as β n → ∞;
-    Watanabe 2009, §7.2; REFERENCES.md §7). Same step-size policy as :func:`local_learning_coefficient`."""
+    Watanabe 2009; REFERENCES.md §7). Same step-size policy as :func:`local_learning_coefficient`."""
     t = _temperature(_single_temperature(trace))
     bias, how = _step_size_bias(trace, step_size_bias)
     c = heat_capacity_fluctuation(trace.energies, t, discard=discard)
@@ -600,8 +600,10 @@ def reduced_rank_llc_at_finite_beta(
 
     computed here on a log-spaced grid (H' ≤ 3). As ν → ∞ this tends to Aoyagi & Watanabe's λ with the
     −(m − 1)/ln ν correction (e.g. 10-5-10, r = 2: 18 + 10.67 = 28.67 at ν = 10³, 28.80 at 10⁴, → 29).
-    Neglected: O(1/(nβ s²)) corrections from the curvature of the rank-r manifold (s: singular values of
-    W₀) and O(γ/(nβ s)) from the localisation of the regular directions. Only the case
+    Neglected: corrections that decay with nβ, from the curvature of the rank-r manifold (they grow as the
+    singular values s of W₀ shrink) and from the localisation of the regular directions; for 10-5-10, r = 2,
+    s = (1, 0.7), MALA measured −0.25 ± 0.03 at nβ = 10³ and −0.11 ± 0.03 at nβ = 10⁴ relative to this
+    leading order (benchmarks/bench_samplers.py llc). Only the case
     N + r ≤ M + H, M + r ≤ N + H, H + r ≤ M + N with H − r ≤ min(M − r, N − r) is covered.
     """
     for name, value in (("input_dim", input_dim), ("hidden", hidden), ("output_dim", output_dim)):

@@ -105,7 +105,7 @@ class QuadraticPotential(Potential):
 
     With ``gradient_noise`` (the per-sample gradient covariance C_g, a matrix or a diagonal) and
     ``batch_size`` B, :meth:`minibatch_energy_and_grad` returns ∇L + ξ with ξ ~ N(0, C_g/B) — the
-    additive-noise model of SGD in REFERENCES.md §6 (Mandt, Hoffman & Blei 2017, eq. 6); the energy itself
+    additive-noise model of SGD in REFERENCES.md §6 (Mandt, Hoffman & Blei 2017); the energy itself
     is returned exactly. A diagonal H loses no generality for the samplers here, which are
     rotation-equivariant; it makes d = 1000 cheap.
     """
@@ -329,4 +329,8 @@ class ModulePotential(Potential):
         index = torch.randint(
             self.n_rows, (theta.shape[0], self.batch_size), generator=generator, device=self.spec.device
         )
-        return self._value_and_grad(self._energy_batched, theta, self.inputs[index], self.targets[index])
+        flat = index.reshape(-1)  # index_select is ~4x faster than advanced indexing on CPU
+        shape = (theta.shape[0], self.batch_size)
+        inputs = self.inputs.index_select(0, flat).view(*shape, *self.inputs.shape[1:])
+        targets = self.targets.index_select(0, flat).view(*shape, *self.targets.shape[1:])
+        return self._value_and_grad(self._energy_batched, theta, inputs, targets)

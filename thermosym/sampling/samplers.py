@@ -6,7 +6,7 @@ All three sample the Gibbs measure p(θ) ∝ exp(−U(θ)/T) of the total potent
 
 where L is a :class:`~thermosym.sampling.potentials.Potential` and the optional localisation term (strength
 γ, ``SamplerConfig.localisation``; centre θ* = the initial point unless given) keeps chains near a trained
-minimum as in the local-learning-coefficient estimator of Lau et al. (arXiv:2308.12108, eq. 12). In
+minimum as in the local-learning-coefficient estimator of Lau et al. (arXiv:2308.12108). In
 devinterp's parametrisation exp(−nβL_n − (γ_dev/2)|w − w*|²) with step ε, the same chain has T = 1/β,
 γ = γ_dev·T and η = εβ/2. θ has shape [chains, dim]; the temperature and the step size may differ per chain,
 so a temperature ladder (:class:`TemperatureLadder`) is just a per-chain temperature vector.
@@ -16,12 +16,12 @@ so a temperature ladder (:class:`TemperatureLadder`) is just a per-chain tempera
   With ``minibatch=True`` the gradient is the potential's minibatch estimate (SGLD as users run it); with
   T = 0 it is plain SGD.
 * ``mala`` — the same proposal with a Metropolis–Hastings accept/reject per chain (Roberts & Tweedie,
-  Bernoulli 2, 341 (1996), eq. 2.4), so the chain is exact for any step size; acceptance rates are recorded.
+  Bernoulli 2, 341 (1996)), so the chain is exact for any step size; acceptance rates are recorded.
   Needs the full-data energy (no minibatches) and T > 0.
 * ``baoab`` — underdamped Langevin with momenta p (mass m, friction γ_f), the B-A-O-A-B splitting of
-  Leimkuhler & Matthews (Appl. Math. Res. Express 2013, 34, eq. 2.4): B: p ← p − (h/2)∇U; A: θ ← θ + (h/2)p/m;
+  Leimkuhler & Matthews (Appl. Math. Res. Express 2013, 34): B: p ← p − (h/2)∇U; A: θ ← θ + (h/2)p/m;
   O: p ← e^{−γ_f h} p + √((1 − e^{−2γ_f h}) m T) ξ; A; B. One gradient per step; for a quadratic U its
-  configurational marginal is exact at every stable h (ibid., §4). The Hamiltonian is |p|²/2m + U(θ).
+  configurational marginal is exact at every stable h (ibid.). The Hamiltonian is |p|²/2m + U(θ).
 
 Divergence rule: with E₀ the initial energy of a chain and d the dimension, the run stops with
 :class:`~thermosym.errors.SamplingDivergedError` (naming step, step size and temperature) as soon as a chain's

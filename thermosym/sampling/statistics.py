@@ -1,8 +1,8 @@
 """Means, variances and their standard errors from autocorrelated Markov chains.
 
 One method throughout: the multi-chain effective sample size of Vehtari, Gelman, Simpson, Carpenter & Bürkner
-(Bayesian Analysis 16, 667 (2021), eqs. 10–11; the estimator of Stan and ArviZ) with Geyer's initial monotone
-sequence (Statistical Science 7, 473 (1992), §3.3). For C chains of n samples with within-chain variance W and
+(Bayesian Analysis 16, 667 (2021); the estimator of Stan and ArviZ) with Geyer's initial monotone
+sequence (Statistical Science 7, 473 (1992)). For C chains of n samples with within-chain variance W and
 variance of the chain means B/n,
 
     var⁺ = (n − 1)/n · W + B/n,   ρ_t = 1 − (W − γ̄_t)/var⁺,   τ = −1 + 2 Σ_{k ≤ m} (ρ_{2k} + ρ_{2k+1}),
