@@ -1,4 +1,5 @@
-"""The result cache: each finished check is stored atomically under a key of its inputs and the package version.
+"""The result cache: each finished check is stored atomically under a key of its inputs, the package version and
+a hash of the check's source file.
 
 An interrupted ``validate`` finds the checks it already finished and does not run them again; ``--fresh``
 (``reuse=False``) ignores what is stored and overwrites it with what it computes. A stored result that cannot

@@ -64,11 +64,28 @@ class Task:
     def key(self) -> str:
         return task_key(
             self.check,
-            {"params": self.params, "targets": self.targets, "attached": {k: str(v) for k, v in self.attached.items()}},
+            {
+                "params": self.params,
+                "targets": self.targets,
+                "attached": {k: str(v) for k, v in self.attached.items()},
+                "code": _code_hash(self.check),
+            },
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.check, "params": self.params, "targets": self.targets, "attached": self.attached}
+
+
+def _code_hash(check: str) -> str:
+    """A hash of the source file of the check's module, so that editing a check invalidates its stored results."""
+    import hashlib
+    import inspect
+
+    load_checks()
+    if check not in REGISTRY:
+        return ""
+    source = inspect.getsourcefile(REGISTRY[check].run)
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16] if source else ""
 
 
 def _present(catalogue: Catalogue, target: Target) -> bool:

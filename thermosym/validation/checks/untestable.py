@@ -18,7 +18,7 @@ REASONS = {
     "TL-01/*": "I (model information), C (computational work) and W (entropic work) are never defined, "
     "and the text gives no process along which their differentials could be measured",
     "TL-18/as-written": "S is not defined, and for the system entropy dS/dt = 0 at any steady state, so 'minimum' "
-    "says nothing until the quantity is the entropy production rate (see the reading total-entropy-production)",
+    "says nothing until the quantity is the entropy production rate (see the canonical reading)",
     "TL-21/as-written": "a design heuristic with no criterion for a good schedule (see the reading "
     "thermodynamic-speed, which supplies one and is tested)",
     "TL-22/as-written": "a question (see the reading that answers it for SGD, if measured)",
