@@ -33,3 +33,16 @@ def test_missing_items() -> None:
     other = copy.deepcopy(DOC)
     other["claims"].append({"id": "A-2", "readings": []})
     assert differences(DOC, other) == ["claims: 1 items against 2"]
+
+
+def test_verdict_outline_ignores_numbers_but_not_pass_fail() -> None:
+    from thermosym.validation.compare import verdict_outline
+
+    def doc(measured: float, passed: bool) -> dict:  # type: ignore[type-arg]
+        evidence = [{"measured": measured, "passed": passed}]
+        return {
+            "claims": [{"id": "A-1", "readings": [{"name": "as-written", "verdict": "holds", "evidence": evidence}]}]
+        }
+
+    assert differences(verdict_outline(doc(1.0, True)), verdict_outline(doc(1.1, True))) == []
+    assert differences(verdict_outline(doc(1.0, True)), verdict_outline(doc(1.0, False))) != []
