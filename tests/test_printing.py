@@ -17,8 +17,15 @@ def catalogue():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("symbol", "tex"),
-    [("T_eff", r"T_{\mathrm{eff}}"), ("θ", r"\theta"), ("ρ_I", r"\rho_{I}"), ("k_B", "k_{B}"), ("w*", "w^{*}"),
-     ("ΔF", r"\Delta F"), ("E", "E")],
+    [
+        ("T_eff", r"T_{\mathrm{eff}}"),
+        ("θ", r"\theta"),
+        ("ρ_I", r"\rho_{I}"),
+        ("k_B", "k_{B}"),
+        ("w*", "w^{*}"),
+        ("ΔF", r"\Delta F"),
+        ("E", "E"),
+    ],
 )
 def test_symbol_latex(symbol: str, tex: str) -> None:
     assert printing.symbol_latex(symbol) == tex
