@@ -29,13 +29,10 @@ those of :mod:`thermosym.sampling.statistics` (multi-chain ESS, Vehtari et al. 2
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -43,6 +40,7 @@ from numpy.typing import ArrayLike
 from scipy import integrate
 
 from thermosym.estimate import Estimate
+from thermosym.sampling._pymbar import pymbar_module, quiet_pymbar
 from thermosym.sampling.samplers import StepSizeBiasWarning, Trace
 from thermosym.sampling.statistics import (
     Discard,
@@ -54,28 +52,6 @@ from thermosym.sampling.statistics import (
     variance_estimate,
     variance_estimates_grouped,
 )
-
-
-@contextlib.contextmanager
-def _quiet_pymbar() -> Iterator[None]:
-    """Keep pymbar's import-time banners ("JAX NOT FOUND", the timeseries notice) off the user's terminal."""
-    logger = logging.getLogger("pymbar")
-    previous = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(previous)
-
-
-def _pymbar() -> ModuleType:
-    """pymbar, imported quietly on first use."""
-    with _quiet_pymbar():
-        import pymbar
-
-    return pymbar
 
 
 def _temperature(value: float, name: str = "temperature") -> float:
@@ -242,8 +218,8 @@ def heat_capacity_mbar(
     counts = np.array([s.size for s in samples])
     energy_n = np.concatenate(samples)
     u_kn = energy_n[None, :] / temps[:, None]
-    pymbar = _pymbar()
-    with _quiet_pymbar():
+    pymbar = pymbar_module()
+    with quiet_pymbar():
         mbar = pymbar.MBAR(u_kn, counts, solver_protocol="robust")
         evaluation = np.concatenate([targets * (1 - relative_step), targets * (1 + relative_step)])
         u_ln = energy_n[None, :] / evaluation[:, None]

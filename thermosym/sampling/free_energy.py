@@ -18,13 +18,8 @@ pymbar is imported lazily, with its import-time "JAX NOT FOUND" and timeseries w
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -32,6 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import simpson, trapezoid
 
 from thermosym.estimate import Estimate
+from thermosym.sampling._pymbar import pymbar_module
 
 FloatArray = NDArray[np.float64]
 
@@ -39,28 +35,6 @@ FloatArray = NDArray[np.float64]
 # ----------------------------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _quiet_pymbar() -> Iterator[None]:
-    """Silence pymbar's import-time banner (logged warnings from pymbar.mbar_solvers and pymbar.timeseries)."""
-    logger = logging.getLogger("pymbar")
-    previous = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            yield
-    finally:
-        logger.setLevel(previous)
-
-
-def _pymbar() -> ModuleType:
-    """Import pymbar (and the submodules used here) quietly."""
-    with _quiet_pymbar():
-        import pymbar
-        import pymbar.other_estimators
-        import pymbar.timeseries
-    return pymbar
 
 
 def logsumexp(values: FloatArray, axis: int | None = None) -> Any:
@@ -236,7 +210,7 @@ def bar_free_energy(work_forward: ArrayLike, work_reverse: ArrayLike, temperatur
     """
     wf, wr = _samples(work_forward, "work_forward"), _samples(work_reverse, "work_reverse")
     t = _temperature(temperature)
-    pymbar = _pymbar()
+    pymbar = pymbar_module()
     result = pymbar.other_estimators.bar(wf / t, wr / t, compute_uncertainty=True)
     return Estimate(
         value=t * float(result["Delta_f"]),
@@ -270,7 +244,7 @@ def mbar_free_energies(reduced_energies: ArrayLike, n_per_state: ArrayLike, temp
         )
     if not np.all(np.isfinite(u)) or np.any(counts < 0):
         raise ValueError("reduced_energies must be finite and n_per_state non-negative")
-    pymbar = _pymbar()
+    pymbar = pymbar_module()
     mbar = pymbar.MBAR(u, counts)
     result = mbar.compute_free_energy_differences()
     n_eff = mbar.compute_effective_sample_number()
@@ -291,7 +265,7 @@ def _statistical_inefficiency(series: FloatArray) -> float:
     Chodera et al., J. Chem. Theory Comput. 3, 26 (2007)); 1 for constant series."""
     if np.all(series == series[0, 0]):
         return 1.0
-    pymbar = _pymbar()
+    pymbar = pymbar_module()
     return float(pymbar.timeseries.statistical_inefficiency_multiple([series[:, c] for c in range(series.shape[1])]))
 
 
