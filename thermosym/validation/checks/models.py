@@ -99,6 +99,7 @@ from thermosym.systems.sgd_quadratic import (
     additive_noise_stationary_covariance,
     online_least_squares_stationary_covariance,
 )
+from thermosym.validation.checks._observations import running_jarzynski
 from thermosym.validation.registry import CheckOutcome, Observation, ProposedReading, propose_reading, register_check
 
 K_SIGMA = 3.0
@@ -1473,30 +1474,16 @@ def training_protocol_jarzynski(params: Mapping[str, Any]) -> CheckOutcome:
         ),
     )
     _fluctuation_theorem(out, cycle.work / temp, {**common, "steps": 2 * steps}, cycle.acceptance_rate, params)
-    n_grid = np.unique(np.geomspace(10, n_traj, 20).astype(int))
-    running = [jarzynski_free_energy(forward.work[:k], temp) for k in n_grid]
     out.observe(
         "TL-15/*",
-        Observation(
+        running_jarzynski(
+            forward.work,
+            temp,
+            ti.value,
+            "thermodynamic integration",
+            points=20,
             name="training-jarzynski-running",
             title="Jarzynski estimate along a training protocol against TI",
-            x_label="trajectories",
-            y_label="ΔF",
-            log_x=True,
-            series={
-                "Jarzynski": {
-                    "x": n_grid.tolist(),
-                    "y": [e.value for e in running],
-                    "yerr": [e.stderr for e in running],
-                    "style": "points",
-                },
-                "thermodynamic integration": {
-                    "x": [int(n_grid[0]), int(n_grid[-1])],
-                    "y": [ti.value] * 2,
-                    "style": "line",
-                },
-                "⟨W⟩": {"x": n_grid.tolist(), "y": [float(forward.work[:k].mean()) for k in n_grid], "style": "line"},
-            },
         ),
     )
     out.observe(

@@ -30,6 +30,7 @@ from thermosym.sampling.protocols import (
     harmonic_stiffness_trap,
     run_protocol,
 )
+from thermosym.validation.checks._observations import running_jarzynski
 from thermosym.validation.registry import CheckOutcome, Observation, register_check
 
 K_SIGMA = 3.0
@@ -159,30 +160,15 @@ def jarzynski_stiffening_trap(params: Mapping[str, Any]) -> CheckOutcome:
                 "ΔS_sys − Q/T = (⟨W⟩ − ΔF)/T ≥ 0",
             ),
         )
-    n = np.unique(np.geomspace(10, forward.n_trajectories, 25).astype(int))
-    running = [jarzynski_free_energy(forward.work[:m], temp) for m in n]
     out.observe(
         "TL-15/*",
-        Observation(
+        running_jarzynski(
+            forward.work,
+            temp,
+            delta_f,
+            "exact ΔF",
             name="jarzynski-running",
             title="Running Jarzynski estimate against the exact ΔF",
-            x_label="trajectories",
-            y_label="ΔF",
-            log_x=True,
-            series={
-                "Jarzynski": {
-                    "x": n.tolist(),
-                    "y": [r.value for r in running],
-                    "yerr": [r.stderr for r in running],
-                    "style": "points",
-                },
-                "exact ΔF": {"x": [int(n[0]), int(n[-1])], "y": [delta_f, delta_f], "style": "line"},
-                "⟨W⟩ (no exponential average)": {
-                    "x": n.tolist(),
-                    "y": [float(forward.work[:m].mean()) for m in n],
-                    "style": "line",
-                },
-            },
         ),
     )
     return out

@@ -1,0 +1,45 @@
+"""Observations that several checks draw the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from thermosym.sampling.free_energy import jarzynski_free_energy
+from thermosym.validation.registry import Observation
+
+
+def running_jarzynski(
+    work: np.ndarray,
+    temperature: float,
+    reference: float,
+    reference_label: str,
+    *,
+    name: str,
+    title: str,
+    points: int = 25,
+) -> Observation:
+    """The Jarzynski estimate over the first N trajectories against N, with its error bar, beside the reference
+    ΔF and the plain mean work ⟨W⟩ (what the estimate would be without the exponential average)."""
+    n = np.unique(np.geomspace(10, work.size, points).astype(int))
+    running = [jarzynski_free_energy(work[:m], temperature) for m in n]
+    return Observation(
+        name=name,
+        title=title,
+        x_label="trajectories",
+        y_label="ΔF",
+        log_x=True,
+        series={
+            "Jarzynski": {
+                "x": n.tolist(),
+                "y": [e.value for e in running],
+                "yerr": [e.stderr for e in running],
+                "style": "points",
+            },
+            reference_label: {"x": [int(n[0]), int(n[-1])], "y": [reference, reference], "style": "line"},
+            "⟨W⟩ (no exponential average)": {
+                "x": n.tolist(),
+                "y": [float(work[:m].mean()) for m in n],
+                "style": "line",
+            },
+        },
+    )
