@@ -21,7 +21,7 @@ REASONS = {
     "says nothing until the quantity is the entropy production rate (see the canonical reading)",
     "TL-21/as-written": "a design heuristic with no criterion for a good schedule (see the reading "
     "thermodynamic-speed, which supplies one and is tested)",
-    "TL-22/as-written": "a question (see the reading that answers it for SGD, if measured)",
+    "TL-22/as-written": "a question; the reading sgd-lyapunov answers it for SGD and is tested",
     "HC-09/*": _NO_LENGTH,
     "HC-10/*": _NO_LENGTH + "; τ ∝ ξ^z needs both a length and a dynamics",
     "HC-16/as-written": "d* (the optimal depth) is not defined: the text states no objective the depth optimises; "
