@@ -99,7 +99,7 @@ from thermosym.systems.sgd_quadratic import (
     additive_noise_stationary_covariance,
     online_least_squares_stationary_covariance,
 )
-from thermosym.validation.checks._observations import running_jarzynski
+from thermosym.validation.checks._shared import running_jarzynski, unreliable_exponential_average
 from thermosym.validation.registry import CheckOutcome, Observation, ProposedReading, propose_reading, register_check
 
 K_SIGMA = 3.0
@@ -1416,18 +1416,9 @@ def training_protocol_jarzynski(params: Mapping[str, Any]) -> CheckOutcome:
         ),
     )
     sizing = f"σ_W = {sigma_w / temp:.2f} T (sized for ≤ {WORK_SPREAD_TARGET:g} T)"
-    if not jar.details.get("stderr_reliable", True):
-        out.findings.append(
-            Finding(
-                code="exponential-average-unreliable",
-                category=Category.NUMERICAL,
-                severity=Severity.WARNING,
-                claims=("TL-15",),
-                message=f"training-protocol-jarzynski: {sizing}, Pareto k̂ = {jar.details['pareto_k']:.2f}, "
-                f"N = {n_traj} against e^(β²σ_W²) = {jar.details['trajectories_needed']:.0f}: the Jarzynski error "
-                "bar may be too small",
-            )
-        )
+    warning = unreliable_exponential_average(jar, n_traj, ("TL-15",), f"training-protocol-jarzynski: {sizing}")
+    if warning is not None:
+        out.findings.append(warning)
     elif sigma_w > WORK_SPREAD_TARGET * temp:
         out.findings.append(
             Finding(

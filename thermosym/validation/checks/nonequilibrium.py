@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from thermosym.evidence import Evidence
-from thermosym.finding import Category, Finding, Severity
 from thermosym.sampling.free_energy import (
     bar_free_energy,
     fluctuation_theorem_slope,
@@ -30,7 +29,7 @@ from thermosym.sampling.protocols import (
     harmonic_stiffness_trap,
     run_protocol,
 )
-from thermosym.validation.checks._observations import running_jarzynski
+from thermosym.validation.checks._shared import running_jarzynski, unreliable_exponential_average
 from thermosym.validation.registry import CheckOutcome, Observation, register_check
 
 K_SIGMA = 3.0
@@ -131,18 +130,9 @@ def jarzynski_stiffening_trap(params: Mapping[str, Any]) -> CheckOutcome:
             condition="Bennett acceptance ratio (forward and reverse protocols)",
         ),
     )
-    if not jar.details.get("stderr_reliable", True):
-        out.findings.append(
-            Finding(
-                code="exponential-average-unreliable",
-                category=Category.NUMERICAL,
-                severity=Severity.WARNING,
-                claims=("TL-15",),
-                message=f"the Jarzynski error bar may be too small: Pareto k̂ = "
-                f"{jar.details['pareto_k']:.2f}, N = {forward.n_trajectories} < e^(β²σ_W²) = "
-                f"{jar.details['trajectories_needed']:.0f}",
-            )
-        )
+    warning = unreliable_exponential_average(jar, forward.n_trajectories, ("TL-15",), "jarzynski-stiffening-trap")
+    if warning is not None:
+        out.findings.append(warning)
     second = second_law_check(forward.work, delta_f, temp).dissipated_work
     for key in ("TL-02/*",):
         out.add(

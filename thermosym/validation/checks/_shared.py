@@ -1,9 +1,12 @@
-"""Observations that several checks draw the same way."""
+"""Pieces several checks share: the running-Jarzynski plot and the warning that an exponential average is
+under-sampled."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from thermosym.estimate import Estimate
+from thermosym.finding import Category, Finding, Severity
 from thermosym.sampling.free_energy import jarzynski_free_energy
 from thermosym.validation.registry import Observation
 
@@ -42,4 +45,21 @@ def running_jarzynski(
                 "style": "line",
             },
         },
+    )
+
+
+def unreliable_exponential_average(
+    jarzynski: Estimate, n_trajectories: int, claims: tuple[str, ...], context: str
+) -> Finding | None:
+    """A warning when the Jarzynski estimate's error bar cannot be trusted (its ``stderr_reliable`` detail:
+    Pareto k̂ ≥ 0.5 or N < e^(β²σ_W²)), else None. ``context`` starts the message (the check and the run)."""
+    if jarzynski.details.get("stderr_reliable", True):
+        return None
+    return Finding(
+        code="exponential-average-unreliable",
+        category=Category.NUMERICAL,
+        severity=Severity.WARNING,
+        claims=claims,
+        message=f"{context}: Pareto k̂ = {jarzynski.details['pareto_k']:.2f}, N = {n_trajectories} against "
+        f"e^(β²σ_W²) = {jarzynski.details['trajectories_needed']:.0f}: the Jarzynski error bar may be too small",
     )
