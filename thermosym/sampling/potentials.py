@@ -33,6 +33,7 @@ from torch import Tensor, nn
 from torch.func import functional_call, vmap
 
 from thermosym.sampling.device import DeviceSpec, resolve_device
+from thermosym.sampling.sequential import ELEMENTWISE, SequentialEngine, compile_sequential
 
 
 class Potential(ABC):
@@ -212,6 +213,12 @@ class ModulePotential(Potential):
     unbiased estimate of the full-data (E, ∇E) — SGLD as users run it. ``chunk_size`` is passed to ``vmap``
     to bound memory.
     The model must be deterministic (no dropout in training mode).
+
+    ``engine`` chooses how the chain batch is evaluated: ``"vmap"`` (``functional_call`` under ``vmap``, any
+    module), ``"sequential"`` (the feature-major program of :mod:`thermosym.sampling.sequential`, for an
+    ``nn.Sequential`` of ``nn.Linear`` and elementwise layers on [rows, features] inputs: the same arithmetic
+    in a layout that the CPU BLAS runs 3–5x faster), or ``"auto"`` (default: ``"sequential"`` where it
+    applies, else ``"vmap"``). :attr:`engine` says which one is in use.
     """
 
     def __init__(
@@ -224,10 +231,13 @@ class ModulePotential(Potential):
         n: int | None = None,
         batch_size: int | None = None,
         chunk_size: int | None = None,
+        engine: str = "auto",
         device: str | torch.device | None = None,
         dtype: str | torch.dtype | None = None,
     ) -> None:
         self.spec = resolve_device(device, dtype)
+        if engine not in ("auto", "vmap", "sequential"):
+            raise ValueError(f"engine must be 'auto', 'vmap' or 'sequential', got {engine!r}")
         if not isinstance(model, nn.Module):
             raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         if not callable(loss_fn):
@@ -264,6 +274,20 @@ class ModulePotential(Potential):
 
         self._energy = vmap(single_energy, in_dims=(0, None, None), chunk_size=chunk_size)
         self._energy_batched = vmap(single_energy, in_dims=(0, 0, 0), chunk_size=chunk_size)
+        self.engine = "vmap"
+        self._sequential: SequentialEngine | None = None
+        program = compile_sequential(self.model, self.names) if engine != "vmap" else None
+        if program is not None and (self.inputs.ndim != 2 or self.inputs.shape[1] != program.in_features):
+            program = None
+        if program is None and engine == "sequential":
+            raise ValueError(
+                "engine='sequential' needs an nn.Sequential of nn.Linear and elementwise layers "
+                f"({', '.join(t.__name__ for t in ELEMENTWISE)}), all parameters trainable, no buffers, "
+                "and inputs of shape [rows, in_features]"
+            )
+        if program is not None:
+            self.engine = "sequential"
+            self._sequential = SequentialEngine(program, loss_fn, self.inputs, self.targets, scale, chunk_size)
 
     def _to_spec(self, tensor: Tensor) -> Tensor:
         t = torch.as_tensor(tensor)
@@ -297,14 +321,18 @@ class ModulePotential(Potential):
     def energy(self, theta: Tensor) -> Tensor:
         """n · loss on the full data set, per chain."""
         self.check_theta(theta)
+        if self._sequential is not None:
+            return self._sequential.energy(theta)
         with torch.no_grad():
             return self._energy(theta, self.inputs, self.targets)
 
     def energy_and_grad(self, theta: Tensor) -> tuple[Tensor, Tensor]:
         """(n·L_n, n·∇L_n) on the full data set, per chain: the vmapped forward pass, then one reverse pass
         of autograd through it (chains are independent, so ∇ of the summed energy is the per-chain
-        gradient; measured 1.4x faster than vmap of ``torch.func.grad`` on CPU)."""
+        gradient; measured 1.4x faster than vmap of ``torch.func.grad`` on CPU), or the sequential engine."""
         self.check_theta(theta)
+        if self._sequential is not None:
+            return self._sequential.energy_and_grad(theta)
         return self._value_and_grad(self._energy, theta, self.inputs, self.targets)
 
     @staticmethod
@@ -329,6 +357,8 @@ class ModulePotential(Potential):
         index = torch.randint(
             self.n_rows, (theta.shape[0], self.batch_size), generator=generator, device=self.spec.device
         )
+        if self._sequential is not None:
+            return self._sequential.minibatch_energy_and_grad(theta, index)
         flat = index.reshape(-1)  # index_select is ~4x faster than advanced indexing on CPU
         shape = (theta.shape[0], self.batch_size)
         inputs = self.inputs.index_select(0, flat).view(*shape, *self.inputs.shape[1:])
