@@ -10,7 +10,9 @@ chain-steps-per-second scan over minibatch sizes 16, 32, 100 that ``throughput``
   + 1500 draws; every sampler records its minibatch loss at every step, as devinterp does (thermosym's
   ``record_minibatch_energy=True``). Samplers: devinterp 1.3.2
   ``estimate_learning_coeff_with_summary`` (chains one after another, as it runs them on one CPU),
-  thermosym's batched ``sgld`` (one tensor program for all chains), and the same update written as a plain
+  thermosym's batched ``sgld`` (one tensor program for all chains) with each of ``ModulePotential``'s two
+  engines (``sequential``, the feature-major MLP program it picks for this model, and ``vmap``, the
+  ``functional_call`` + ``vmap`` path for any module), and the same update written as a plain
   Python loop over chains. Reported: chain-steps per second, λ̂ ± stderr (autocorrelation-aware, from each
   sampler's loss trace), its error against an unbiased MALA reference at the same nβ and γ, and accuracy
   per second 1/((stderr² + error²)·wall).
@@ -147,9 +149,12 @@ def run_devinterp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: 
     return {"wall": wall, "energies_over_t": settings["n_beta"] * losses, "llc_devinterp": result["llc/mean"]}
 
 
-def run_batched(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: dict) -> dict:
+def run_batched(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: dict, engine: str = "auto") -> dict:
+    """thermosym's batched ``sgld``; ``engine`` is ModulePotential's ("auto" picks "sequential" here)."""
     n, temp = settings["n"], settings["T"]
-    pot = ModulePotential(model, nn.MSELoss(), x, y, n=n, batch_size=settings["batch"], dtype=x.dtype, device="cpu")
+    pot = ModulePotential(
+        model, nn.MSELoss(), x, y, n=n, batch_size=settings["batch"], engine=engine, dtype=x.dtype, device="cpu"
+    )
     start = time.perf_counter()
     trace = sgld(
         pot,
@@ -218,17 +223,24 @@ def speed_scan(model: nn.Module, x: torch.Tensor, y: torch.Tensor, base: dict, s
     """Chain-steps per second at 64 chains for minibatch sizes 16, 32, 100 (short runs, speed only)."""
     if not skip_devinterp:  # warm-up: devinterp's first call pays its imports and set-up
         run_devinterp(model, x, y, dict(base, chains=1, draws=10, burn_in=0))
-    print(f"{'batch':>5s} {'thermosym':>10s} {'loop':>8s} {'devinterp':>10s} {'x devinterp':>12s} {'x loop':>7s}")
+    print(
+        f"{'batch':>5s} {'sequential':>10s} {'vmap':>8s} {'loop':>8s} {'devinterp':>10s} "
+        f"{'seq x dev':>10s} {'vmap x dev':>10s} {'seq x loop':>10s}"
+    )
     for batch in (16, 32, 100):
         settings = dict(base, batch=batch, draws=400, burn_in=0)
-        ours = settings["chains"] * 400 / run_batched(model, x, y, settings)["wall"]
+        ours = settings["chains"] * 400 / run_batched(model, x, y, settings, "sequential")["wall"]
+        vmapped = settings["chains"] * 400 / run_batched(model, x, y, settings, "vmap")["wall"]
         loop_settings = dict(settings, chains=8)
         loop = 8 * 400 / run_plain_loop(model, x, y, loop_settings)["wall"]
         dev = math.nan
         if not skip_devinterp:
             result = run_devinterp(model, x, y, dict(settings, draws=100))
             dev = math.nan if result is None else settings["chains"] * 100 / result["wall"]
-        print(f"{batch:5d} {ours:10.0f} {loop:8.0f} {dev:10.0f} {ours / dev:12.1f} {ours / loop:7.1f}")
+        print(
+            f"{batch:5d} {ours:10.0f} {vmapped:8.0f} {loop:8.0f} {dev:10.0f} {ours / dev:10.1f} "
+            f"{vmapped / dev:10.1f} {ours / loop:10.1f}"
+        )
 
 
 def throughput(chains: int, draws: int, burn_in: int, skip_devinterp: bool, speed_only: bool = False) -> None:
@@ -256,8 +268,9 @@ def throughput(chains: int, draws: int, burn_in: int, skip_devinterp: bool, spee
         return
     reference = mala_reference(linear_network(a, b, torch.float64), teacher, settings)
     rows = []
-    for name, runner in (("thermosym batched SGLD", run_batched), ("plain per-chain loop", run_plain_loop)):
-        rows.append((name, runner(model32, x32, y32, settings)))
+    rows.append(("thermosym SGLD, sequential", run_batched(model32, x32, y32, settings, "sequential")))
+    rows.append(("thermosym SGLD, vmap", run_batched(model32, x32, y32, settings, "vmap")))
+    rows.append(("plain per-chain loop", run_plain_loop(model32, x32, y32, settings)))
     if not skip_devinterp:
         result = run_devinterp(model32, x32, y32, settings)
         if result is None:

@@ -5,7 +5,7 @@ These are :class:`~thermosym.sampling.potentials.Potential` subclasses, so every
 
 * :class:`DataPotential` — E(θ) = scale·L_n(θ) (scale = n by default, so E = Σ_μ ℓ(θ; x_μ, y_μ)) for a
   :class:`~thermosym.models.networks.ToyModel`, evaluated by the model's own batched forward pass and closed-form
-  gradient (one tensor program for all chains; measured against vmap over ``functional_call`` of
+  gradient (one tensor program for all chains; measured against the ``vmap`` engine of
   :class:`~thermosym.sampling.potentials.ModulePotential` on the same module, n = 128, 1 thread: 3× faster for the
   perceptron, 1.3–2× for the two-layer MLP), with independent with-replacement minibatches per chain for SGD/SGLD
   (the same convention as ``ModulePotential``: the minibatch estimate scale·(1/B) Σ_b ℓ is unbiased for E and
