@@ -56,6 +56,39 @@ _LAZY = {
     "write_derivation_documents": ("thermosym.symbolic.documents", "write_derivation_documents"),
     "extract_command": ("thermosym.extract", "extract_command"),
 }
+# The numerical engine (imports torch on first use, so ``thermosym check`` stays torch-free).
+_LAZY.update(
+    {name: ("thermosym.sampling.samplers", name) for name in ("sample", "sgld", "mala", "baoab", "SamplerConfig")}
+)
+_LAZY.update({name: ("thermosym.sampling.samplers", name) for name in ("TemperatureLadder", "Trace")})
+_LAZY.update(
+    {
+        name: ("thermosym.sampling.potentials", name)
+        for name in ("Potential", "QuadraticPotential", "ModulePotential", "gaussian_potential")
+    }
+)
+_LAZY.update(
+    {
+        name: ("thermosym.sampling.estimators", name)
+        for name in (
+            "mean_energy",
+            "heat_capacity_fluctuation",
+            "heat_capacity_response",
+            "heat_capacity_mbar",
+            "entropy_difference",
+            "local_learning_coefficient",
+            "extrapolate_to_zero_step",
+        )
+    }
+)
+_LAZY.update(
+    {
+        name: ("thermosym.sampling.free_energy", name)
+        for name in ("jarzynski_free_energy", "bar_free_energy", "mbar_free_energies", "fluctuation_theorem_slope")
+    }
+)
+_LAZY.update({name: ("thermosym.sampling.protocols", name) for name in ("run_protocol", "ProtocolConfig")})
+_LAZY["mean_estimate"] = ("thermosym.sampling.statistics", "mean_estimate")
 
 
 def __getattr__(name: str) -> Any:
@@ -65,6 +98,10 @@ def __getattr__(name: str) -> Any:
         module, attribute = _LAZY[name]
         return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module 'thermosym' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
@@ -84,31 +121,56 @@ __all__ = [
     "Finding",
     "Kind",
     "Level",
+    "ModulePotential",
+    "Potential",
     "Prose",
+    "ProtocolConfig",
+    "QuadraticPotential",
     "Quantity",
     "Reading",
     "Relation",
+    "SamplerConfig",
     "SamplingDivergedError",
     "ScalingForm",
     "Severity",
     "Source",
     "Statement",
+    "TemperatureLadder",
     "TheoryGraph",
     "ThermosymError",
+    "Trace",
     "UnknownClaimError",
     "UnknownQuantityError",
     "Verdict",
     "VerdictValue",
     "__version__",
+    "baoab",
+    "bar_free_energy",
     "build_results",
     "decide",
     "derive_all",
+    "entropy_difference",
     "extract_command",
+    "extrapolate_to_zero_step",
+    "fluctuation_theorem_slope",
+    "gaussian_potential",
+    "heat_capacity_fluctuation",
+    "heat_capacity_mbar",
+    "heat_capacity_response",
+    "jarzynski_free_energy",
     "load_catalogue",
     "load_text",
+    "local_learning_coefficient",
+    "mala",
+    "mbar_free_energies",
+    "mean_energy",
+    "mean_estimate",
     "parse_expression",
     "parse_statement",
     "run_check",
+    "run_protocol",
+    "sample",
+    "sgld",
     "validate",
     "validate_results",
     "write_derivation_documents",
