@@ -42,6 +42,18 @@ def _pair(model: nn.Module, loss, x, y, **kw) -> tuple[ModulePotential, ModulePo
     return fast, slow
 
 
+def _assert_same_everywhere(fast: ModulePotential, slow: ModulePotential, theta: torch.Tensor) -> None:
+    """Full-data and minibatch (same seed, so the same rows) energies and gradients agree."""
+    torch.testing.assert_close(fast.energy(theta), slow.energy(theta), rtol=1e-12, atol=1e-12)
+    for got, want in zip(fast.energy_and_grad(theta), slow.energy_and_grad(theta), strict=True):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
+    g1, g2 = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    for got, want in zip(
+        fast.minibatch_energy_and_grad(theta, g1), slow.minibatch_energy_and_grad(theta, g2), strict=True
+    ):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
+
+
 def _thetas(pot: ModulePotential, chains: int, seed: int = 1) -> torch.Tensor:
     gen = torch.Generator().manual_seed(seed)
     return pot.initial_parameters() + 0.5 * torch.randn(chains, pot.dim, generator=gen, dtype=torch.float64)
@@ -57,15 +69,7 @@ def test_activation_forward_and_gradient_match_autograd(activation: nn.Module) -
     model = nn.Sequential(nn.Linear(4, 6), activation, nn.Linear(6, 3)).double()
     x, y = _data(50, 4, 3)
     fast, slow = _pair(model, nn.MSELoss(), x, y, batch_size=7)
-    theta = _thetas(fast, 5)
-    torch.testing.assert_close(fast.energy(theta), slow.energy(theta), rtol=1e-12, atol=1e-12)
-    for got, want in zip(fast.energy_and_grad(theta), slow.energy_and_grad(theta), strict=True):
-        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
-    g1, g2 = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
-    for got, want in zip(
-        fast.minibatch_energy_and_grad(theta, g1), slow.minibatch_energy_and_grad(theta, g2), strict=True
-    ):
-        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
+    _assert_same_everywhere(fast, slow, _thetas(fast, 5))
 
 
 def test_a_loss_not_native_to_the_engine_goes_through_autograd() -> None:
@@ -75,14 +79,7 @@ def test_a_loss_not_native_to_the_engine_goes_through_autograd() -> None:
     labels = torch.randint(4, (40,), generator=torch.Generator().manual_seed(2))
     fast, slow = _pair(model, F.cross_entropy, x, labels, batch_size=9, n=1000)
     assert fast._sequential is not None and fast._sequential.native is None
-    theta = _thetas(fast, 4)
-    for got, want in zip(fast.energy_and_grad(theta), slow.energy_and_grad(theta), strict=True):
-        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
-    g1, g2 = torch.Generator().manual_seed(5), torch.Generator().manual_seed(5)
-    for got, want in zip(
-        fast.minibatch_energy_and_grad(theta, g1), slow.minibatch_energy_and_grad(theta, g2), strict=True
-    ):
-        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-10)
+    _assert_same_everywhere(fast, slow, _thetas(fast, 4))
 
 
 @settings(max_examples=25, deadline=None)

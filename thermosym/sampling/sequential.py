@@ -150,16 +150,18 @@ class SequentialProgram:
     def _weight(self, theta: Tensor, step: _Affine) -> Tensor:
         return theta[:, step.weight].view(theta.shape[0], step.out_features, step.in_features)
 
+    def _apply(self, theta: Tensor, step: _Affine | Activation, h: Tensor) -> Tensor:
+        """One layer: W h + b for an affine step, g(h) for an activation."""
+        if isinstance(step, Activation):
+            return step.fn(h)
+        out = torch.matmul(self._weight(theta, step), h)
+        return out if step.bias is None else out + theta[:, step.bias].unsqueeze(-1)
+
     def forward_feature_major(self, theta: Tensor, inputs_t: Tensor) -> Tensor:
         """The network output [chains, out, rows] from inputs [in, rows] (shared) or [chains, in, rows]."""
         h = inputs_t
         for step in self.steps:
-            if isinstance(step, _Affine):
-                h = torch.matmul(self._weight(theta, step), h)
-                if step.bias is not None:
-                    h = h + theta[:, step.bias].unsqueeze(-1)
-            else:
-                h = step.fn(h)
+            h = self._apply(theta, step, h)
         return h
 
     def forward(self, theta: Tensor, inputs: Tensor) -> Tensor:
@@ -177,13 +179,7 @@ class SequentialProgram:
         saved: list[tuple[Tensor, Tensor]] = []  # per step: (its input, its output)
         h = inputs_t
         for step in self.steps:
-            h_in = h
-            if isinstance(step, _Affine):
-                h = torch.matmul(self._weight(theta, step), h)
-                if step.bias is not None:
-                    h = h + theta[:, step.bias].unsqueeze(-1)
-            else:
-                h = step.fn(h)
+            h_in, h = h, self._apply(theta, step, h)
             saved.append((h_in, h))
         value, delta = loss_and_output_grad(h)
         grad = torch.empty(theta.shape[0], self.dim, dtype=theta.dtype, device=theta.device)
