@@ -142,6 +142,7 @@ def run_devinterp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: 
             num_steps_bw_draws=1,
             init_loss=0.0 + 1e-30,  # the full-data loss at w* (0 up to rounding); devinterp treats 0 as unset
             seed=0,
+            device=settings["device"],
             verbose=False,
         )
     wall = time.perf_counter() - start
@@ -152,8 +153,9 @@ def run_devinterp(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: 
 def run_batched(model: nn.Module, x: torch.Tensor, y: torch.Tensor, settings: dict, engine: str = "auto") -> dict:
     """thermosym's batched ``sgld``; ``engine`` is ModulePotential's ("auto" picks "sequential" here)."""
     n, temp = settings["n"], settings["T"]
+    device = settings["device"]
     pot = ModulePotential(
-        model, nn.MSELoss(), x, y, n=n, batch_size=settings["batch"], engine=engine, dtype=x.dtype, device="cpu"
+        model, nn.MSELoss(), x, y, n=n, batch_size=settings["batch"], engine=engine, dtype=x.dtype, device=device
     )
     start = time.perf_counter()
     trace = sgld(
@@ -243,7 +245,11 @@ def speed_scan(model: nn.Module, x: torch.Tensor, y: torch.Tensor, base: dict, s
         )
 
 
-def throughput(chains: int, draws: int, burn_in: int, skip_devinterp: bool, speed_only: bool = False) -> None:
+def throughput(
+    chains: int, draws: int, burn_in: int, skip_devinterp: bool, speed_only: bool = False, device: str = "cpu"
+) -> None:
+    """The speed scan, then (unless ``speed_only``) the side-by-side λ̂ run; thermosym's samplers and
+    devinterp's run on ``device`` (the plain loop and the MALA reference stay on the CPU)."""
     torch.set_num_threads(1)
     n_beta = 1000.0
     n = sample_size_for(n_beta)
@@ -257,11 +263,13 @@ def throughput(chains: int, draws: int, burn_in: int, skip_devinterp: bool, spee
         "chains": chains,
         "draws": draws,
         "burn_in": burn_in,
+        "device": device,
     }
     teacher, a, b = teacher_and_minimum()
     x32, y32 = whitened_design(teacher, 1000, torch.float32)
     model32 = linear_network(a, b, torch.float32)
-    print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}, 1 thread")
+    where = torch.cuda.get_device_name(0) if device.startswith("cuda") else "1 thread"
+    print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}, {device} ({where})")
     print(f"settings: {settings}")
     speed_scan(model32, x32, y32, settings, skip_devinterp)
     if speed_only:
@@ -474,14 +482,15 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1500)
     parser.add_argument("--burn-in", type=int, default=500)
     parser.add_argument("--skip-devinterp", action="store_true")
+    parser.add_argument("--device", default="cpu", help="where thermosym and devinterp run: cpu or cuda")
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--replicates", type=int, default=32)
     parser.add_argument("--llc-steps", type=int, default=40_000)
     args = parser.parse_args()
     if args.section == "speed":
-        throughput(args.chains, args.draws, args.burn_in, args.skip_devinterp, speed_only=True)
+        throughput(args.chains, args.draws, args.burn_in, args.skip_devinterp, speed_only=True, device=args.device)
     if args.section in ("throughput", "all"):
-        throughput(args.chains, args.draws, args.burn_in, args.skip_devinterp)
+        throughput(args.chains, args.draws, args.burn_in, args.skip_devinterp, device=args.device)
     if args.section in ("calibration", "all"):
         calibration(args.runs, args.replicates)
     if args.section in ("llc", "all"):
