@@ -244,6 +244,34 @@ def test_localisation_adds_gamma_to_the_curvature() -> None:
     assert abs(loc.value - 0.5 * gamma * var.sum()) <= K_SIGMA * loc.stderr
 
 
+def test_per_chain_localisation_gives_one_localiser_across_a_ladder() -> None:
+    """γ_c = τ·T_c: U_c/T_c = L/T_c + (τ/2)|θ|², so Var θ_i = T_c/(h_i + τT_c) at every temperature."""
+    tau = 2.0
+    ladder = TemperatureLadder((0.5, 1.0, 2.0), 96)
+    temps = ladder.chain_temperatures()
+    var = temps[:, None] / (H + tau * temps[:, None])
+    init = _exact_start(np.ones(H.size), ladder.n_chains) * torch.tensor(np.sqrt(var))
+    run = mala(
+        QuadraticPotential(H),
+        init,
+        temps,
+        0.1,
+        2000,
+        record_every=2,
+        localisation=list(tau * temps),
+        center=torch.zeros(H.size, dtype=torch.float64),
+        observables=("theta_norm_sq",),
+        seed=8,
+    )
+    assert isinstance(run.config.localisation, tuple) and len(run.config.localisation) == ladder.n_chains
+    for k, norms in enumerate(np.moveaxis(ladder.split(run.observables["theta_norm_sq"]), 1, 0)):
+        est = mean_estimate(norms, discard=0)
+        t = ladder.temperatures[k]
+        assert abs(est.value - np.sum(t / (H + tau * t))) <= K_SIGMA * est.stderr
+    with pytest.raises(ValueError, match="localisation"):
+        mala(QuadraticPotential(H), init, temps, 0.1, 10, localisation=(1.0, 2.0))
+
+
 def test_ladder_layout_and_equipartition_per_temperature() -> None:
     ladder = TemperatureLadder((0.5, 1.0, 2.0), 64)
     assert ladder.n_chains == 192 and ladder.split(np.arange(192))[1, 0] == 64
@@ -353,6 +381,8 @@ def test_custom_observables_and_recording_schedule() -> None:
         ({"record_every": 0}, "record_every"),
         ({"burn_in": -1}, "burn_in"),
         ({"localisation": -1.0}, "localisation"),
+        ({"localisation": (1.0, math.inf)}, "localisation"),
+        ({"localisation": ()}, "localisation"),
         ({"observables": ("nope",)}, "observables"),
         ({"method": "sgld", "observables": ("kinetic",)}, "kinetic"),
         ({"divergence_factor": 0.5}, "divergence_factor"),

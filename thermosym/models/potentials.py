@@ -16,10 +16,12 @@ These are :class:`~thermosym.sampling.potentials.Potential` subclasses, so every
 * :class:`GaussianPriorPotential` — U_c(θ) = E(θ) + T_c·(τ/2)|θ − θ₀|² for chain c at temperature T_c, so that the
   Gibbs measure exp(−U_c/T_c) is the tempered posterior φ(θ)·exp(−E(θ)/T_c) with a *temperature-independent*
   Gaussian prior (or localiser) φ = N(θ₀, τ⁻¹I). The samplers' own ``localisation`` term (γ/2)|θ − θ*|² enters
-  exp(−U/T) divided by T and is one number for all chains, so on a temperature ladder it would be a different
-  prior at every temperature; this wrapper fixes that (γ_c = τT_c per chain, Lau et al. arXiv:2308.12108 eq. 12
-  with γ_dev = τ). The energy that defines the heat capacity is E, not U: :meth:`GaussianPriorPotential.data_energy`
-  recovers it from a recorded U.
+  exp(−U/T) divided by T, so one scalar γ on a temperature ladder is a different prior at every temperature;
+  this wrapper sets γ_c = τT_c per chain (Lau et al. arXiv:2308.12108 eq. 12 with γ_dev = τ) inside the
+  potential, so that the recorded energy U includes the prior (a per-chain ``localisation`` tuple in
+  :class:`~thermosym.sampling.samplers.SamplerConfig` gives the same measure with
+  the prior kept out of the recorded energy). The energy that defines the heat capacity is E, not U:
+  :meth:`GaussianPriorPotential.data_energy` recovers it from a recorded U.
 """
 
 from __future__ import annotations

@@ -80,8 +80,10 @@ class SamplerConfig:
     """Settings of one sampling run (validated on construction).
 
     ``step_size`` is η for SGLD/MALA and the time step h for BAOAB; a tuple gives one per chain (e.g.
-    ``ladder.per_chain(...)`` for per-temperature step sizes such as η ∝ T). ``n_steps`` steps are recorded
-    every ``record_every`` steps after ``burn_in`` unrecorded steps.
+    ``ladder.per_chain(...)`` for per-temperature step sizes such as η ∝ T). ``localisation`` γ is a float or,
+    likewise, a tuple with one per chain: the term (γ/2)|θ − θ*|² enters exp(−U/T) divided by T, so on a
+    temperature ladder γ_c = τ·T_c gives every chain the same Gaussian localiser N(θ*, τ⁻¹I). ``n_steps``
+    steps are recorded every ``record_every`` steps after ``burn_in`` unrecorded steps.
     """
 
     method: str = "mala"
@@ -91,7 +93,7 @@ class SamplerConfig:
     record_every: int = 1
     friction: float = 1.0
     mass: float = 1.0
-    localisation: float = 0.0
+    localisation: float | tuple[float, ...] = 0.0
     minibatch: bool = False
     record_minibatch_energy: bool = False
     observables: tuple[str, ...] = ()
@@ -117,8 +119,11 @@ class SamplerConfig:
             raise ValueError(f"friction must be positive and finite, got {self.friction!r}")
         if not (self.mass > 0 and math.isfinite(self.mass)):
             raise ValueError(f"mass must be positive and finite, got {self.mass!r}")
-        if not (self.localisation >= 0 and math.isfinite(self.localisation)):
-            raise ValueError(f"localisation must be non-negative and finite, got {self.localisation!r}")
+        gammas = self.localisation if isinstance(self.localisation, tuple) else (self.localisation,)
+        if not gammas or not all(isinstance(g, int | float) and math.isfinite(g) and g >= 0 for g in gammas):
+            raise ValueError(
+                f"localisation must be non-negative and finite (a float or a tuple), got {self.localisation!r}"
+            )
         if self.minibatch and self.method == "mala":
             raise ValueError("minibatch=True is not valid with method='mala' (the accept step needs the full energy)")
         if self.record_minibatch_energy and not self.minibatch:
@@ -301,7 +306,11 @@ class _Run:
         self.temps = spec.tensor(temperatures)[:, None]
         self.eta = spec.tensor(step_sizes)[:, None]
         self.center = center
-        self.gamma = config.localisation
+        gammas = _per_chain(np.asarray(config.localisation), theta0.shape[0], "localisation")
+        self.localised = bool(np.any(gammas > 0))
+        # one float where all chains share γ (the arithmetic of a scalar γ), else per chain: [chains] and [chains, 1]
+        self.gamma: float | Tensor = float(gammas[0]) if np.all(gammas == gammas[0]) else spec.tensor(gammas)
+        self.gamma_column = self.gamma if isinstance(self.gamma, float) else self.gamma[:, None]
         self.n_chains, self.dim = theta0.shape
         n_rec = config.n_records
         self.energies = torch.empty(n_rec, self.n_chains, dtype=spec.dtype, device=spec.device)
@@ -322,12 +331,12 @@ class _Run:
         return torch.randn(like.shape, generator=self.generator, dtype=like.dtype, device=like.device)
 
     def localisation_energy(self, theta: Tensor) -> Tensor:
-        if self.gamma == 0:
+        if not self.localised:
             return self.zeros
         return 0.5 * self.gamma * ((theta - self.center) ** 2).sum(dim=1)
 
     def total_grad(self, theta: Tensor, grad: Tensor) -> Tensor:
-        return grad if self.gamma == 0 else grad + self.gamma * (theta - self.center)
+        return grad + self.gamma_column * (theta - self.center) if self.localised else grad
 
     def eval_full(self, theta: Tensor) -> tuple[Tensor, Tensor]:
         """(L, ∇U) at θ on the full data."""
@@ -561,8 +570,9 @@ def _run_baoab(run: _Run, theta: Tensor, bar: StepProgress) -> tuple[Tensor, Ten
 def _with(config: SamplerConfig | None, method: str, overrides: dict[str, Any]) -> SamplerConfig:
     base = config if config is not None else SamplerConfig(method=method)
     values = {k: v for k, v in overrides.items() if v is not None}
-    if isinstance(values.get("step_size"), list | np.ndarray):
-        values["step_size"] = tuple(float(s) for s in values["step_size"])
+    for key in ("step_size", "localisation"):
+        if isinstance(values.get(key), list | np.ndarray):
+            values[key] = tuple(float(s) for s in values[key])
     return replace(base, method=method, **values)
 
 
