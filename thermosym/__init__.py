@@ -56,39 +56,29 @@ _LAZY = {
     "write_derivation_documents": ("thermosym.symbolic.documents", "write_derivation_documents"),
     "extract_command": ("thermosym.extract", "extract_command"),
 }
-# The numerical engine (imports torch on first use, so ``thermosym check`` stays torch-free).
-_LAZY.update(
-    {name: ("thermosym.sampling.samplers", name) for name in ("sample", "sgld", "mala", "baoab", "SamplerConfig")}
-)
-_LAZY.update({name: ("thermosym.sampling.samplers", name) for name in ("TemperatureLadder", "Trace")})
-_LAZY.update(
-    {
-        name: ("thermosym.sampling.potentials", name)
-        for name in ("Potential", "QuadraticPotential", "ModulePotential", "gaussian_potential")
-    }
-)
-_LAZY.update(
-    {
-        name: ("thermosym.sampling.estimators", name)
-        for name in (
-            "mean_energy",
-            "heat_capacity_fluctuation",
-            "heat_capacity_response",
-            "heat_capacity_mbar",
-            "entropy_difference",
-            "local_learning_coefficient",
-            "extrapolate_to_zero_step",
-        )
-    }
-)
-_LAZY.update(
-    {
-        name: ("thermosym.sampling.free_energy", name)
-        for name in ("jarzynski_free_energy", "bar_free_energy", "mbar_free_energies", "fluctuation_theorem_slope")
-    }
-)
-_LAZY.update({name: ("thermosym.sampling.protocols", name) for name in ("run_protocol", "ProtocolConfig")})
-_LAZY["mean_estimate"] = ("thermosym.sampling.statistics", "mean_estimate")
+# The numerical engine, by module (imports torch on first use, so ``thermosym check`` stays torch-free).
+_NUMERICAL = {
+    "thermosym.sampling.samplers": ("sample", "sgld", "mala", "baoab", "SamplerConfig", "TemperatureLadder", "Trace"),
+    "thermosym.sampling.potentials": ("Potential", "QuadraticPotential", "ModulePotential", "gaussian_potential"),
+    "thermosym.sampling.estimators": (
+        "mean_energy",
+        "heat_capacity_fluctuation",
+        "heat_capacity_response",
+        "heat_capacity_mbar",
+        "entropy_difference",
+        "local_learning_coefficient",
+        "extrapolate_to_zero_step",
+    ),
+    "thermosym.sampling.free_energy": (
+        "jarzynski_free_energy",
+        "bar_free_energy",
+        "mbar_free_energies",
+        "fluctuation_theorem_slope",
+    ),
+    "thermosym.sampling.protocols": ("run_protocol", "ProtocolConfig"),
+    "thermosym.sampling.statistics": ("mean_estimate",),
+}
+_LAZY.update({name: (module, name) for module, names in _NUMERICAL.items() for name in names})
 
 
 def __getattr__(name: str) -> Any:
